@@ -1,0 +1,84 @@
+import path from 'node:path';
+
+/** Every setting of the server, read once from the environment. */
+export interface Config {
+  /** TCP port of the HTTP server (`PORT`, default 3000). */
+  port: number;
+  /** Interface to bind (`HOST`, default 0.0.0.0 so the LAN and containers can reach it). */
+  host: string;
+  /**
+   * PostgreSQL connection string (`DATABASE_URL`). When unset the server runs on embedded PGlite
+   * in `dataDir`, which needs nothing but Node.
+   */
+  databaseUrl: string | null;
+  /** Folder for the embedded database and, later, stored files (`DATA_DIR`, default ./data). */
+  dataDir: string;
+  /** Max connections in the pg pool (`DATABASE_POOL_SIZE`, default 10). */
+  poolSize: number;
+  /** Largest JSON body accepted, in bytes (`BODY_LIMIT_BYTES`, default 1 MiB). */
+  bodyLimit: number;
+  /** A session ends after this many idle minutes (`SESSION_IDLE_MINUTES`, default 120). */
+  sessionIdleMinutes: number;
+  /** A session ends this many hours after login whatever the activity (`SESSION_MAX_HOURS`, default 12). */
+  sessionMaxHours: number;
+  /** Consecutive failed logins that lock an account (`LOGIN_MAX_FAILURES`, default 5). */
+  loginMaxFailures: number;
+  /** How long a locked account stays locked (`LOGIN_LOCK_MINUTES`, default 15). */
+  loginLockMinutes: number;
+  /** Mark cookies `Secure` (`COOKIE_SECURE`, default false; set true behind HTTPS). */
+  cookieSecure: boolean;
+  /** Seed the demo world at start (`SEED_DEMO`; default true in embedded mode, false on PostgreSQL). */
+  seedDemo: boolean;
+  /**
+   * Password of the demo accounts (`DEMO_PASSWORD`). Embedded mode uses a fixed, printed default;
+   * seeding PostgreSQL requires it to be set explicitly so no known password reaches a server.
+   */
+  demoPassword: string | null;
+  /** Interval of the job that anchors the audit chains into the global chain (`AUDIT_ANCHOR_INTERVAL_MS`, default 60000). */
+  auditAnchorIntervalMs: number;
+  /** Folder of the built web app (`WEB_DIST`, default apps/web/dist). */
+  webDist: string;
+  /** pino log level (`LOG_LEVEL`, default info). */
+  logLevel: string;
+}
+
+export const EMBEDDED_DEMO_PASSWORD = 'Tongban@2026';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL ? env.DATABASE_URL : null;
+  const embedded = databaseUrl === null;
+  return {
+    port: int(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR || path.join(repoRoot, 'data')),
+    poolSize: int(env, 'DATABASE_POOL_SIZE', 10),
+    bodyLimit: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
+    sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 120),
+    sessionMaxHours: int(env, 'SESSION_MAX_HOURS', 12),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5),
+    loginLockMinutes: int(env, 'LOGIN_LOCK_MINUTES', 15),
+    cookieSecure: bool(env, 'COOKIE_SECURE', false),
+    seedDemo: bool(env, 'SEED_DEMO', embedded),
+    demoPassword: env.DEMO_PASSWORD || (embedded ? EMBEDDED_DEMO_PASSWORD : null),
+    auditAnchorIntervalMs: int(env, 'AUDIT_ANCHOR_INTERVAL_MS', 60_000),
+    webDist: path.resolve(env.WEB_DIST || path.join(repoRoot, 'apps/web/dist')),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

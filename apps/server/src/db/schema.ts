@@ -1,0 +1,137 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Role } from '@tongban/contracts';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface RegionTable {
+  code: string;
+  name: string;
+  parent_code: string | null;
+  level: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DepartmentTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  name_en: string | null;
+  region_code: string;
+  kind: 'window' | 'department';
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EnterpriseTable {
+  id: Generated<number>;
+  uscc: string;
+  name: string;
+  region_code: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  enterprise_id: number | null;
+  department_id: number | null;
+  region_code: string | null;
+  email: string | null;
+  phone: string | null;
+  disabled: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SessionTable {
+  /** SM3 of the cookie token: a database leak does not hand out live sessions. */
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiKeyTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** Public part of the key, used to find it. */
+  prefix: string;
+  /** SM3 of the secret part. */
+  secret_hash: string;
+  scopes: Json<string[]>;
+  created_at: Generated<Date>;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  chain_key: string;
+  seq: number;
+  occurred_at: Timestamp;
+  actor_id: number | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  region_code: string | null;
+  summary: Json<Record<string, unknown>>;
+  request_id: string | null;
+  ip: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  chain_key: string;
+  seq: number;
+  hash: string;
+  last_event_id: number;
+  anchored_seq: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface AuditAnchorTable {
+  id: Generated<number>;
+  anchored_at: Timestamp;
+  heads: Json<Array<[string, number, string, number]>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DB {
+  region: RegionTable;
+  department: DepartmentTable;
+  enterprise: EnterpriseTable;
+  app_user: UserTable;
+  session: SessionTable;
+  api_key: ApiKeyTable;
+  audit_event: AuditEventTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_anchor: AuditAnchorTable;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+export type DepartmentRow = Selectable<DepartmentTable>;
+export type EnterpriseRow = Selectable<EnterpriseTable>;
+export type RegionRow = Selectable<RegionTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;

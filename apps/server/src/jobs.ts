@@ -1,0 +1,41 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Services } from './services.ts';
+import { accountsRepository } from './modules/accounts/accounts.repository.ts';
+
+interface Job {
+  name: string;
+  everyMs: number;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * Runs the periodic jobs of this process. Each job is safe to run in several processes at once
+ * (the audit anchor takes an advisory lock and claims heads with SKIP LOCKED), so scaling out
+ * needs no leader election.
+ */
+export function startJobs(s: Services, log: FastifyBaseLogger): () => Promise<void> {
+  const jobs: Job[] = [
+    { name: 'audit.anchor', everyMs: s.config.auditAnchorIntervalMs, run: () => s.audit.anchor(s.database.db) },
+    { name: 'sessions.cleanup', everyMs: 15 * 60_000, run: () => accountsRepository.deleteExpiredSessions(s.database.db, s.clock.now()) },
+  ];
+  const running = new Set<Promise<unknown>>();
+  const timers = jobs.map((job) => {
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return;
+      busy = true;
+      const p = job
+        .run()
+        .catch((err: unknown) => log.error({ err, job: job.name }, 'job failed'))
+        .finally(() => {
+          busy = false;
+          running.delete(p);
+        });
+      running.add(p);
+    }, job.everyMs);
+  });
+  return async () => {
+    timers.forEach(clearInterval);
+    await Promise.allSettled([...running]);
+  };
+}

@@ -1,0 +1,35 @@
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { Clock } from './lib/clock.ts';
+import { ApiKeysService } from './modules/accounts/api-keys.service.ts';
+import { AuthService } from './modules/accounts/auth.service.ts';
+import { UsersService } from './modules/accounts/users.service.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
+import { OrganizationService } from './modules/organization/organization.service.ts';
+
+/** Every service, wired once per process (or per test). */
+export interface Services {
+  database: Database;
+  config: Config;
+  clock: Clock;
+  audit: AuditService;
+  auth: AuthService;
+  users: UsersService;
+  apiKeys: ApiKeysService;
+  organization: OrganizationService;
+}
+
+export function createServices(database: Database, config: Config, clock: Clock): Services {
+  const { db } = database;
+  const audit = new AuditService(clock);
+  return {
+    database,
+    config,
+    clock,
+    audit,
+    auth: new AuthService(db, clock, config, audit),
+    users: new UsersService(db, audit),
+    apiKeys: new ApiKeysService(db, clock, audit),
+    organization: new OrganizationService(db, audit),
+  };
+}
