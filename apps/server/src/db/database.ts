@@ -10,6 +10,8 @@ export interface Database {
   db: Kysely<DB>;
   kind: DatabaseKind;
   close(): Promise<void>;
+  /** The embedded instance, when kind is pglite (tests dump it as a template). */
+  pglite?: PGlite;
 }
 
 /**
@@ -64,6 +66,8 @@ export interface OpenOptions {
   /** PGlite data folder; null = in memory (tests). */
   dataDir: string | null;
   poolSize?: number;
+  /** PGlite only: start from this data-dir dump (a migrated template) instead of an empty database. */
+  loadDataDir?: Blob;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -75,8 +79,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return { db, kind: 'postgresql', close: () => db.destroy() };
   }
   if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
-  const pglite = new PGlite(opts.dataDir ? opts.dataDir : undefined);
+  const pglite = new PGlite({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(opts.loadDataDir && { loadDataDir: opts.loadDataDir }) });
   await pglite.waitReady;
   const db = new Kysely<DB>({ dialect: new SerializedPGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', close: () => db.destroy(), pglite };
 }
