@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, LightMyRequest } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -101,17 +101,17 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** An inject call as a signed-in browser would make it (cookie + CSRF header). */
 export function as(app: FastifyInstance, s: Session | null) {
-  return (method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequest.Response> =>
+  return (method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
     app.inject({
       method,
       url,
-      ...(payload !== undefined && { payload: payload as LightMyRequest.InjectOptions['payload'] }),
+      ...(payload !== undefined && { payload: payload as InjectOptions['payload'] }),
       headers: { ...(s && { cookie: s.cookie, 'x-csrf-token': s.csrf }), ...headers },
     });
 }
 
 /** Asserts the error envelope shape and returns its code. */
-export function errorCode(res: LightMyRequest.Response): string {
+export function errorCode(res: LightMyRequestResponse): string {
   const body = res.json();
   if (!body?.error?.code || !body.error.messages?.['zh-CN'] || !body.error.messages?.['en-US'] || !body.error.requestId) {
     throw new Error(`not an error envelope: ${res.statusCode} ${res.body}`);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ErrorCode, type ApiKeyScope, type Role } from '@tongban/contracts';
 import { AppError } from '../lib/errors.ts';
 import { safeEqual } from '../lib/sm3.ts';
@@ -31,7 +31,7 @@ export interface AuthorizeOptions {
 }
 
 /** Route guard: signed in, right role, and for API keys the right scope. */
-export function authorize(opts: AuthorizeOptions): preHandlerAsyncHookHandler {
+export function authorize(opts: AuthorizeOptions): onRequestAsyncHookHandler {
   return async (req) => {
     const actor = req.actor;
     if (!actor) throw new AppError(ErrorCode.UNAUTHENTICATED);

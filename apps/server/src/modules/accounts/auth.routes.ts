@@ -31,7 +31,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncTypebox {
 
     app.post(
       '/api/v1/auth/logout',
-      { schema: { tags: ['auth'], summary: 'End the current session', security: SECURED, response: withErrors({ 204: Type.Null() }) }, preHandler: authorize({ roles: 'any' }) },
+      { schema: { tags: ['auth'], summary: 'End the current session', security: SECURED, response: withErrors({ 204: Type.Null() }) }, onRequest: authorize({ roles: 'any' }) },
       async (req, reply) => {
         await s.auth.logout(requestContext(req));
         reply.clearCookie(SESSION_COOKIE, cookieBase).clearCookie(CSRF_COOKIE, cookieBase);
@@ -41,7 +41,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncTypebox {
 
     app.get(
       '/api/v1/auth/me',
-      { schema: { tags: ['auth'], summary: 'The signed-in account, its scope and CSRF token', security: SECURED, response: withErrors({ 200: MeSchema }) }, preHandler: authorize({ roles: 'any', apiKeyScope: 'accounts:read' }) },
+      { schema: { tags: ['auth'], summary: 'The signed-in account, its scope and CSRF token', security: SECURED, response: withErrors({ 200: MeSchema }) }, onRequest: authorize({ roles: 'any', apiKeyScope: 'accounts:read' }) },
       async (req) => s.users.me(req.actor!, req.csrfToken),
     );
   };

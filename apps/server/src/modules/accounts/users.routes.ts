@@ -36,14 +36,14 @@ export function usersRoutes(s: Services): FastifyPluginAsyncTypebox {
           ),
           response: withErrors({ 200: pageOf(UserSchema) }),
         },
-        preHandler: authorize({ roles: 'any', apiKeyScope: 'accounts:read' }),
+        onRequest: authorize({ roles: 'any', apiKeyScope: 'accounts:read' }),
       },
       async (req) => s.users.list(req.actor!, req.query),
     );
 
     app.get(
       '/api/v1/users/:id',
-      { schema: { tags, summary: 'One account, within the caller scope', security: SECURED, params: IdParams, response: withErrors({ 200: UserSchema }) }, preHandler: authorize({ roles: 'any', apiKeyScope: 'accounts:read' }) },
+      { schema: { tags, summary: 'One account, within the caller scope', security: SECURED, params: IdParams, response: withErrors({ 200: UserSchema }) }, onRequest: authorize({ roles: 'any', apiKeyScope: 'accounts:read' }) },
       async (req) => s.users.get(req.actor!, req.params.id),
     );
 
@@ -60,7 +60,7 @@ export function usersRoutes(s: Services): FastifyPluginAsyncTypebox {
           ),
           response: withErrors({ 201: UserSchema }),
         },
-        preHandler: authorize({ roles: ['admin'], apiKeyScope: 'accounts:write' }),
+        onRequest: authorize({ roles: ['admin'], apiKeyScope: 'accounts:write' }),
       },
       async (req, reply) => reply.status(201).send(await s.users.create(requestContext(req), req.body)),
     );
@@ -87,21 +87,21 @@ export function usersRoutes(s: Services): FastifyPluginAsyncTypebox {
           ),
           response: withErrors({ 200: UserSchema }),
         },
-        preHandler: authorize({ roles: ['admin'], apiKeyScope: 'accounts:write' }),
+        onRequest: authorize({ roles: ['admin'], apiKeyScope: 'accounts:write' }),
       },
       async (req) => s.users.update(requestContext(req), req.params.id, req.body),
     );
 
     app.post(
       '/api/v1/users/:id/unlock',
-      { schema: { tags, summary: 'Lift a login lockout (admin)', security: SECURED, params: IdParams, response: withErrors({ 200: UserSchema }) }, preHandler: authorize({ roles: ['admin'], apiKeyScope: 'accounts:write' }) },
+      { schema: { tags, summary: 'Lift a login lockout (admin)', security: SECURED, params: IdParams, response: withErrors({ 200: UserSchema }) }, onRequest: authorize({ roles: ['admin'], apiKeyScope: 'accounts:write' }) },
       async (req) => s.users.unlock(requestContext(req), req.params.id),
     );
 
     // ---- API keys: every account may hold keys acting as itself, narrowed by scopes.
     app.get(
       '/api/v1/api-keys',
-      { schema: { tags: ['api-keys'], summary: 'Own API keys (admin: all)', security: SECURED, response: withErrors({ 200: Type.Object({ items: Type.Array(ApiKeySchema) }) }) }, preHandler: authorize({ roles: 'any' }) },
+      { schema: { tags: ['api-keys'], summary: 'Own API keys (admin: all)', security: SECURED, response: withErrors({ 200: Type.Object({ items: Type.Array(ApiKeySchema) }) }) }, onRequest: authorize({ roles: 'any' }) },
       async (req) => ({ items: await s.apiKeys.list(req.actor!) }),
     );
     app.post(
@@ -117,13 +117,13 @@ export function usersRoutes(s: Services): FastifyPluginAsyncTypebox {
           ),
           response: withErrors({ 201: Type.Intersect([ApiKeySchema, Type.Object({ key: Type.String() })]) }),
         },
-        preHandler: authorize({ roles: 'any' }),
+        onRequest: authorize({ roles: 'any' }),
       },
       async (req, reply) => reply.status(201).send(await s.apiKeys.create(requestContext(req), req.body)),
     );
     app.delete(
       '/api/v1/api-keys/:id',
-      { schema: { tags: ['api-keys'], summary: 'Revoke an API key', security: SECURED, params: IdParams, response: withErrors({ 200: ApiKeySchema }) }, preHandler: authorize({ roles: 'any' }) },
+      { schema: { tags: ['api-keys'], summary: 'Revoke an API key', security: SECURED, params: IdParams, response: withErrors({ 200: ApiKeySchema }) }, onRequest: authorize({ roles: 'any' }) },
       async (req) => s.apiKeys.revoke(requestContext(req), req.params.id),
     );
   };

@@ -34,7 +34,7 @@ export function auditRoutes(s: Services): FastifyPluginAsyncTypebox {
           security: SECURED,
           response: withErrors({ 200: Type.Object({ ok: Type.Boolean(), checked: Type.Integer(), firstBrokenId: Nullable(Type.Integer()), reason: Nullable(Type.String()) }) }),
         },
-        preHandler: guard,
+        onRequest: guard,
       },
       async () => s.audit.verify(s.database.db),
     );
@@ -57,7 +57,7 @@ export function auditRoutes(s: Services): FastifyPluginAsyncTypebox {
           ),
           response: withErrors({ 200: pageOf(AuditEventSchema) }),
         },
-        preHandler: guard,
+        onRequest: guard,
       },
       async (req) => {
         const { page, pageSize, ...f } = req.query;

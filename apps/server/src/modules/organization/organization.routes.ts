@@ -13,7 +13,7 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
     const org = s.organization;
 
     // ---- regions
-    app.get('/api/v1/regions', { schema: { tags: ['regions'], summary: 'The region tree as a flat list', security: SECURED, response: withErrors({ 200: Type.Object({ items: Type.Array(RegionSchema) }) }) }, preHandler: anyone }, async () => ({
+    app.get('/api/v1/regions', { schema: { tags: ['regions'], summary: 'The region tree as a flat list', security: SECURED, response: withErrors({ 200: Type.Object({ items: Type.Array(RegionSchema) }) }) }, onRequest: anyone }, async () => ({
       items: await org.listRegions(),
     }));
     app.post(
@@ -26,18 +26,18 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
           body: Type.Object({ code: RegionCode, name: Text(100), parentCode: Nullable(RegionCode) }, { additionalProperties: false }),
           response: withErrors({ 201: RegionSchema }),
         },
-        preHandler: admin,
+        onRequest: admin,
       },
       async (req, reply) => reply.status(201).send(await org.createRegion(requestContext(req), req.body)),
     );
     app.patch(
       '/api/v1/regions/:code',
-      { schema: { tags: ['regions'], summary: 'Rename a region (admin)', security: SECURED, params: CodeParams, body: Type.Object({ name: Text(100) }, { additionalProperties: false }), response: withErrors({ 200: RegionSchema }) }, preHandler: admin },
+      { schema: { tags: ['regions'], summary: 'Rename a region (admin)', security: SECURED, params: CodeParams, body: Type.Object({ name: Text(100) }, { additionalProperties: false }), response: withErrors({ 200: RegionSchema }) }, onRequest: admin },
       async (req) => org.renameRegion(requestContext(req), req.params.code, req.body.name),
     );
     app.delete(
       '/api/v1/regions/:code',
-      { schema: { tags: ['regions'], summary: 'Delete an unused leaf region (admin)', security: SECURED, params: CodeParams, response: withErrors({ 204: Type.Null() }) }, preHandler: admin },
+      { schema: { tags: ['regions'], summary: 'Delete an unused leaf region (admin)', security: SECURED, params: CodeParams, response: withErrors({ 204: Type.Null() }) }, onRequest: admin },
       async (req, reply) => {
         await org.deleteRegion(requestContext(req), req.params.code);
         return reply.status(204).send(null);
@@ -55,11 +55,11 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
           querystring: Type.Object({ regionCode: Type.Optional(RegionCode) }, { additionalProperties: false }),
           response: withErrors({ 200: Type.Object({ items: Type.Array(DepartmentSchema) }) }),
         },
-        preHandler: anyone,
+        onRequest: anyone,
       },
       async (req) => ({ items: await org.listDepartments(req.query.regionCode) }),
     );
-    app.get('/api/v1/departments/:id', { schema: { tags: ['departments'], summary: 'One department', security: SECURED, params: IdParams, response: withErrors({ 200: DepartmentSchema }) }, preHandler: anyone }, async (req) =>
+    app.get('/api/v1/departments/:id', { schema: { tags: ['departments'], summary: 'One department', security: SECURED, params: IdParams, response: withErrors({ 200: DepartmentSchema }) }, onRequest: anyone }, async (req) =>
       org.getDepartment(req.params.id),
     );
     app.post(
@@ -75,7 +75,7 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
           ),
           response: withErrors({ 201: DepartmentSchema }),
         },
-        preHandler: admin,
+        onRequest: admin,
       },
       async (req, reply) => reply.status(201).send(await org.createDepartment(requestContext(req), req.body)),
     );
@@ -93,13 +93,13 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
           ),
           response: withErrors({ 200: DepartmentSchema }),
         },
-        preHandler: admin,
+        onRequest: admin,
       },
       async (req) => org.updateDepartment(requestContext(req), req.params.id, req.body),
     );
     app.delete(
       '/api/v1/departments/:id',
-      { schema: { tags: ['departments'], summary: 'Delete a department without members (admin)', security: SECURED, params: IdParams, response: withErrors({ 204: Type.Null() }) }, preHandler: admin },
+      { schema: { tags: ['departments'], summary: 'Delete a department without members (admin)', security: SECURED, params: IdParams, response: withErrors({ 204: Type.Null() }) }, onRequest: admin },
       async (req, reply) => {
         await org.deleteDepartment(requestContext(req), req.params.id);
         return reply.status(204).send(null);
@@ -117,11 +117,11 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
           querystring: Type.Object({ ...Paging, q: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
           response: withErrors({ 200: pageOf(EnterpriseSchema) }),
         },
-        preHandler: anyone,
+        onRequest: anyone,
       },
       async (req) => org.listEnterprises(req.actor!, req.query),
     );
-    app.get('/api/v1/enterprises/:id', { schema: { tags: ['enterprises'], summary: 'One enterprise in scope', security: SECURED, params: IdParams, response: withErrors({ 200: EnterpriseSchema }) }, preHandler: anyone }, async (req) =>
+    app.get('/api/v1/enterprises/:id', { schema: { tags: ['enterprises'], summary: 'One enterprise in scope', security: SECURED, params: IdParams, response: withErrors({ 200: EnterpriseSchema }) }, onRequest: anyone }, async (req) =>
       org.getEnterprise(req.actor!, req.params.id),
     );
     app.post(
@@ -134,7 +134,7 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
           body: Type.Object({ uscc: Type.String({ pattern: '^[0-9A-Za-z]{18}$' }), name: Text(200), regionCode: RegionCode }, { additionalProperties: false }),
           response: withErrors({ 201: EnterpriseSchema }),
         },
-        preHandler: admin,
+        onRequest: admin,
       },
       async (req, reply) => reply.status(201).send(await org.createEnterprise(requestContext(req), req.body)),
     );
@@ -149,7 +149,7 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
           body: Type.Object({ name: Type.Optional(Text(200)), regionCode: Type.Optional(RegionCode) }, { additionalProperties: false, minProperties: 1 }),
           response: withErrors({ 200: EnterpriseSchema }),
         },
-        preHandler: authorize({ roles: ['admin', 'applicant'], apiKeyScope: 'accounts:write' }),
+        onRequest: authorize({ roles: ['admin', 'applicant'], apiKeyScope: 'accounts:write' }),
       },
       async (req) => org.updateEnterprise(requestContext(req), req.params.id, req.body),
     );

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { as, createTestApp, errorCode, login, type Session, type TestContext } from './helpers.ts';
+
+/**
+ * Broken requests against every operation of the OpenAPI document, as an admin (the role that
+ * passes the most guards): each must get a 4xx with the error envelope, never a 5xx, and none
+ * may change anything.
+ */
+let t: TestContext;
+let admin: Session;
+interface Op {
+  method: string;
+  path: string;
+  body: { properties?: Record<string, { type?: string; anyOf?: unknown[] }> } | null;
+  params: string[];
+}
+const ops: Op[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await login(t.app, 'admin');
+  const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+  for (const [path, methods] of Object.entries<Record<string, { requestBody?: { content: Record<string, { schema: Op['body'] }> }; parameters?: Array<{ in: string; name: string }> }>>(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      ops.push({
+        method: method.toUpperCase(),
+        path,
+        body: op.requestBody?.content['application/json']?.schema ?? null,
+        params: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+      });
+    }
+  }
+});
+afterAll(async () => t?.close());
+
+const auditCount = async () => Number((await t.database.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).where('action', 'not like', 'auth.%').executeTakeFirstOrThrow()).n);
+const fill = (path: string) => path.replace('{id}', '1').replace('{code}', '320500');
+
+function expect4xx(res: LightMyRequestResponse, what: string) {
+  expect(res.statusCode, `${what} → ${res.statusCode} ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+  expect(res.statusCode, what).toBeLessThan(500);
+  if (res.statusCode !== 405) errorCode(res);
+  expect(res.body).not.toMatch(/at .*\.ts:\d+|node_modules|stack/);
+}
+
+function wrongValue(schema: { type?: string; anyOf?: unknown[] }): unknown {
+  switch (schema.type) {
+    case 'string':
+      return 12345;
+    case 'integer':
+    case 'number':
+      return 'not-a-number';
+    case 'boolean':
+      return 'yes';
+    case 'array':
+      return { not: 'an array' };
+    default:
+      return [[['nested']]];
+  }
+}
+
+describe('bad input on every route', () => {
+  it('found the routes', () => {
+    expect(ops.length).toBeGreaterThan(18);
+  });
+
+  it('malformed JSON, wrong content type, empty and non-object bodies → 4xx', async () => {
+    const before = await auditCount();
+    const call = as(t.app, admin);
+    for (const op of ops.filter((o) => o.body)) {
+      const url = fill(op.path);
+      const what = `${op.method} ${url}`;
+      expect4xx(await call(op.method as 'POST', url, '{"broken": ', { 'content-type': 'application/json' }), `${what} malformed`);
+      expect4xx(await call(op.method as 'POST', url, 'plain text', { 'content-type': 'text/plain' }), `${what} text/plain`);
+      expect4xx(await call(op.method as 'POST', url, '', { 'content-type': 'application/json' }), `${what} empty`);
+      expect4xx(await call(op.method as 'POST', url, '[1,2,3]', { 'content-type': 'application/json' }), `${what} array`);
+      expect4xx(await call(op.method as 'POST', url, 'null', { 'content-type': 'application/json' }), `${what} null`);
+    }
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('wrong types for each field and unknown fields → 400 VALIDATION_FAILED naming the field', async () => {
+    const before = await auditCount();
+    const call = as(t.app, admin);
+    for (const op of ops.filter((o) => o.body?.properties)) {
+      const url = fill(op.path);
+      for (const [field, schema] of Object.entries(op.body!.properties!)) {
+        const res = await call(op.method as 'POST', url, { [field]: wrongValue(schema) });
+        expect4xx(res, `${op.method} ${url} ${field}`);
+        expect(errorCode(res)).toBe('VALIDATION_FAILED');
+        expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain(`/body/${field}`);
+      }
+      const unknown = await call(op.method as 'POST', url, { zzzUnknown: true });
+      expect(errorCode(unknown)).toBe('VALIDATION_FAILED');
+      expect(unknown.json().error.details.map((d: { path: string }) => d.path)).toContain('/body/zzzUnknown');
+    }
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('oversized bodies → 413 PAYLOAD_TOO_LARGE', async () => {
+    const huge = JSON.stringify({ name: 'x'.repeat(t.config.bodyLimit + 10) });
+    for (const op of ops.filter((o) => o.body)) {
+      const res = await as(t.app, admin)(op.method as 'POST', fill(op.path), huge, { 'content-type': 'application/json' });
+      expect(res.statusCode, `${op.method} ${op.path}`).toBe(413);
+      expect(errorCode(res)).toBe('PAYLOAD_TOO_LARGE');
+    }
+  });
+
+  it('bad ids and codes in the path → 400, unknown but well-formed ones → 404', async () => {
+    const badIds = ['abc', '-1', '0', '1.5', '99999999999', '1;DROP TABLE app_user', '%00', 'x'.repeat(150)];
+    const badCodes = ['abc', '12345', '1234567', '012345', '32050a'];
+    for (const op of ops.filter((o) => o.params.length)) {
+      const bad = op.params.includes('id') ? badIds : badCodes;
+      for (const v of bad) {
+        const url = op.path.replace(/\{(id|code)\}/, encodeURIComponent(v));
+        const res = await as(t.app, admin)(op.method as 'GET', url, op.body ? {} : undefined);
+        expect4xx(res, `${op.method} ${url}`);
+      }
+      if (op.method === 'POST' && !op.path.endsWith('unlock')) continue;
+      const missing = op.path.replace('{id}', '2147483647').replace('{code}', '329999');
+      const body = op.method !== 'PATCH' ? undefined : op.path.startsWith('/api/v1/users') ? { displayName: '不存在' } : { name: '不存在' };
+      const res = await as(t.app, admin)(op.method as 'GET', missing, body);
+      expect(res.statusCode, `${op.method} ${missing}`).toBe(404);
+      expect(errorCode(res)).toBe('NOT_FOUND');
+    }
+  });
+
+  it('bad query strings → 400', async () => {
+    for (const url of ['/api/v1/users?page=0', '/api/v1/users?pageSize=100000', '/api/v1/users?role=king', '/api/v1/users?zzz=1', '/api/v1/enterprises?page=abc', '/api/v1/departments?regionCode=abc', '/api/v1/audit/events?actorId=-3']) {
+      const res = await as(t.app, admin)('GET', url);
+      expect(res.statusCode, url).toBe(400);
+      expect(errorCode(res)).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('unknown API routes and methods → 404 envelope', async () => {
+    expect(errorCode(await as(t.app, admin)('GET', '/api/v1/nothing-here'))).toBe('ROUTE_NOT_FOUND');
+    expect(errorCode(await as(t.app, admin)('PUT', '/api/v1/users/1', {}))).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('messages follow Accept-Language', async () => {
+    const zh = await as(t.app, admin)('GET', '/api/v1/users/abc');
+    const en = await as(t.app, admin)('GET', '/api/v1/users/abc', undefined, { 'accept-language': 'en-US,en;q=0.9' });
+    expect(zh.json().error.message).toMatch(/请求参数/);
+    expect(en.json().error.message).toMatch(/Invalid request/);
+    expect(en.json().error.messages['zh-CN']).toBe(zh.json().error.message);
+  });
+});
