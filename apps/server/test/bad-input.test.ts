@@ -44,21 +44,9 @@ function expect4xx(res: LightMyRequestResponse, what: string) {
   expect(res.body).not.toMatch(/at .*\.ts:\d+|node_modules|stack/);
 }
 
-function wrongValue(schema: { type?: string; anyOf?: unknown[] }): unknown {
-  switch (schema.type) {
-    case 'string':
-      return 12345;
-    case 'integer':
-    case 'number':
-      return 'not-a-number';
-    case 'boolean':
-      return 'yes';
-    case 'array':
-      return { not: 'an array' };
-    default:
-      return [[['nested']]];
-  }
-}
+const WRONG: Record<string, unknown> = { string: 12345, integer: 'not-a-number', number: 'not-a-number', boolean: 'yes', array: { not: 'an array' } };
+/** A value of the wrong type for a field: a number for a string, text for a number, and so on. */
+const wrongValue = (schema: { type?: string }): unknown => WRONG[schema.type ?? ''] ?? [[['nested']]];
 
 describe('bad input on every route', () => {
   it('found the routes', () => {

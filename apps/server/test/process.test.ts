@@ -68,7 +68,7 @@ beforeAll(async () => {
     const db = await freshDatabase();
     databaseUrl = db.url;
     await db.db.destroy();
-    closeDb = db.close;
+    closeDb = () => db.close();
   }
 });
 afterAll(async () => {

@@ -55,10 +55,13 @@ class SerializedPGliteDialect extends PGliteDialect {
 }
 
 /** pg returns int8 (count(*), bigserial) as strings; PGlite as numbers. Make both numbers. */
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+const parseInt8 = (v: string) => Number(v);
+function getTypeParser(oid: number): (v: string) => unknown {
+  if (oid === 20) return parseInt8;
+  // pg types its parsers as returning any; they return the parsed column value.
+  return pg.types.getTypeParser(oid, 'text') as (v: string) => unknown;
+}
+const pgTypes: pg.CustomTypesConfig = { getTypeParser: getTypeParser as pg.CustomTypesConfig['getTypeParser'] };
 
 export interface OpenOptions {
   /** PostgreSQL URL; null = embedded PGlite. */

@@ -1,21 +1,21 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, type ErrorEnvelope } from '@tongban/contracts';
-import { AppError, ERROR_DEFAULTS, type ErrorDetail } from '../lib/errors.ts';
+import { AppError, type ErrorDetail } from '../lib/errors.ts';
 import { pickLocale } from '../lib/locale.ts';
 
 interface ValidationItem {
   instancePath?: string;
   keyword?: string;
   message?: string;
-  params?: Record<string, unknown>;
+  params?: { additionalProperty?: string; missingProperty?: string };
 }
 
 function validationDetails(err: FastifyError): ErrorDetail[] {
   const ctx = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
   return ((err.validation ?? []) as ValidationItem[]).map((v) => {
     let path = `/${ctx}${v.instancePath ?? ''}`;
-    if (v.keyword === 'additionalProperties' && v.params?.additionalProperty) path += `/${String(v.params.additionalProperty)}`;
-    if (v.keyword === 'required' && v.params?.missingProperty) path += `/${String(v.params.missingProperty)}`;
+    if (v.keyword === 'additionalProperties' && v.params?.additionalProperty) path += `/${v.params.additionalProperty}`;
+    if (v.keyword === 'required' && v.params?.missingProperty) path += `/${v.params.missingProperty}`;
     const message = v.keyword === 'additionalProperties' ? 'unknown field' : (v.message ?? 'invalid');
     return { path, message };
   });
