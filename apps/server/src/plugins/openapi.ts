@@ -22,5 +22,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     },
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // The app-wide CSP from helmet (styles inline allowed, scripts self only) fits Swagger UI.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
 }
