@@ -66,6 +66,7 @@ describe('administration', () => {
     expect(await visibleText(p.getByTestId('user-form-department'))).toContain('苏州市生态环境局');
     await screenshot(p, 'admin-user-dialog');
     await p.getByTestId('user-form-submit').click();
+    await p.locator('.el-message', { hasText: '已创建' }).waitFor({ state: 'visible' });
     await p.getByTestId('user-form-submit').waitFor({ state: 'hidden' });
 
     const row = table.locator('tr', { hasText: NEW_USER.username });
@@ -115,6 +116,7 @@ describe('administration', () => {
     await p.getByTestId('region-form-name').fill(NEW_REGION.name);
     await screenshot(p, 'admin-region-dialog');
     await p.getByTestId('region-form-submit').click();
+    await p.locator('.el-message', { hasText: '已创建' }).waitFor({ state: 'visible' });
     await p.getByTestId('region-form-submit').waitFor({ state: 'hidden' });
 
     const node = p.getByTestId(`region-node-${NEW_REGION.code}`);

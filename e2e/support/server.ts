@@ -67,8 +67,8 @@ export async function startServer(): Promise<TestServer> {
   delete env.DATABASE_URL; // always embedded PGlite, see above
   const child = spawn(tsx, ['src/main.ts'], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
 
   const baseUrl = `http://127.0.0.1:${port}`;
   let stopped = false;
