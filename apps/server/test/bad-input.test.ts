@@ -122,6 +122,23 @@ describe('bad input on every route', () => {
     }
   });
 
+  it('broken URLs, null bytes and impossible numbers → 400 envelope', async () => {
+    for (const url of ['/%E0%A4%A', '/api/v1/users/%E0%A4%A', '/api/v1/users?page=1e309', '/api/v1/users?q=%00']) {
+      const res = await as(t.app, admin)('GET', url);
+      expect(res.statusCode, url).toBe(400);
+      expect(errorCode(res)).toBe('VALIDATION_FAILED');
+    }
+    const nul = await as(t.app, admin)('POST', '/api/v1/regions', { code: '320506', name: 'a\u0000b', parentCode: '320500' });
+    expect(nul.statusCode).toBe(400);
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ad\u0000min', password: 'x' } });
+    expect(errorCode(login)).toMatch(/VALIDATION_FAILED|INVALID_CREDENTIALS/);
+  });
+
+  it('a nullable field with a wrong value is reported once', async () => {
+    const res = await as(t.app, admin)('PATCH', '/api/v1/users/1', { email: 'not-an-email' });
+    expect(res.json().error.details).toEqual([{ path: '/body/email', message: expect.any(String) }]);
+  });
+
   it('unknown API routes and methods → 404 envelope', async () => {
     expect(errorCode(await as(t.app, admin)('GET', '/api/v1/nothing-here'))).toBe('ROUTE_NOT_FOUND');
     expect(errorCode(await as(t.app, admin)('PUT', '/api/v1/users/1', {}))).toBe('ROUTE_NOT_FOUND');

@@ -12,13 +12,17 @@ interface ValidationItem {
 
 function validationDetails(err: FastifyError): ErrorDetail[] {
   const ctx = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
-  return ((err.validation ?? []) as ValidationItem[]).map((v) => {
+  const details = ((err.validation ?? []) as ValidationItem[]).map((v) => {
     let path = `/${ctx}${v.instancePath ?? ''}`;
     if (v.keyword === 'additionalProperties' && v.params?.additionalProperty) path += `/${v.params.additionalProperty}`;
     if (v.keyword === 'required' && v.params?.missingProperty) path += `/${v.params.missingProperty}`;
     const message = v.keyword === 'additionalProperties' ? 'unknown field' : (v.message ?? 'invalid');
-    return { path, message };
+    return { path, message, union: v.keyword === 'anyOf' };
   });
+  // A nullable field fails each branch of its union: keep one entry per path, the most specific.
+  const byPath = new Map<string, ErrorDetail>();
+  for (const d of details) if (!byPath.has(d.path) || !d.union) byPath.set(d.path, { path: d.path, message: d.message });
+  return [...byPath.values()];
 }
 
 /** PostgreSQL errors that mean "bad input" or "someone else won", never a 500. */
@@ -77,6 +81,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, e: AppEr
     },
   };
   return reply.status(e.status).type('application/json; charset=utf-8').send(body);
+}
+
+/** Errors Fastify raises before routing (a malformed URL): same envelope, 400. */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const e = new AppError(ErrorCode.VALIDATION_FAILED, { zh: '请求地址格式错误', en: 'Malformed request URL' });
+  void sendError(request, reply, err.code === 'FST_ERR_BAD_URL' ? e : toAppError(err));
 }
 
 /** One envelope for every error; internals are logged, never sent. */
