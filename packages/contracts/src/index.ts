@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './roles.ts';
 export * from './api.ts';
 export * from './uscc.ts';
+export * from './catalog.ts';

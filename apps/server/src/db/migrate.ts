@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Kysely } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_catalog.ts';
 
 /**
  * The migrations, listed explicitly (not read from the folder) so they run the same from tsx,
@@ -8,6 +9,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_catalog': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

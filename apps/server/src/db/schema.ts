@@ -116,7 +116,7 @@ export interface AuditAnchorTable {
   hash: string;
 }
 
-export interface DB {
+export interface DB extends CatalogDB {
   region: RegionTable;
   department: DepartmentTable;
   enterprise: EnterpriseTable;
@@ -135,3 +135,132 @@ export type DepartmentRow = Selectable<DepartmentTable>;
 export type EnterpriseRow = Selectable<EnterpriseTable>;
 export type RegionRow = Selectable<RegionTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
+
+// ---- catalog (0002)
+
+export type VersionStatus = 'draft' | 'published' | 'retired';
+
+export interface MatterTable {
+  id: Generated<number>;
+  code: string;
+  department_id: number;
+  created_at: Generated<Date>;
+}
+
+export interface MatterVersionTable {
+  id: Generated<number>;
+  matter_id: number;
+  version: number;
+  status: VersionStatus;
+  name: string;
+  department_id: number;
+  limit_kind: 'working' | 'calendar';
+  legal_limit_days: number;
+  extension_days: number;
+  promised_limit_days: number;
+  commitment_allowed: boolean;
+  deficiency_allowed: boolean;
+  result_type: 'licence' | 'approval' | 'opinion' | 'filing' | 'certificate';
+  result_name: string;
+  validity_months: number | null;
+  legal_basis: string;
+  fees: string;
+  conditions: string;
+  special_procedures: Json<Array<{ kind: string; name: string; maxDays: number }>>;
+  form_fields: Json<FormFieldRow[]>;
+  search_tokens: ColumnType<string[], string[], string[]>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  published_by: number | null;
+  published_at: Timestamp | null;
+}
+
+export interface FormFieldRow {
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'date' | 'boolean' | 'choice';
+  required: boolean;
+  options?: Array<{ value: string; label: string }>;
+  unit?: string;
+}
+
+export interface MaterialRequirementTable {
+  id: Generated<number>;
+  matter_version_id: number;
+  seq: number;
+  name: string;
+  form: 'original' | 'copy' | 'original_and_copy' | 'electronic';
+  copies: number;
+  necessity: 'required' | 'conditional' | 'optional';
+  condition: string | null;
+  condition_note: string | null;
+  accepted_types: Json<string[]>;
+  max_size_mb: number;
+  sample_url: string | null;
+  reuse: 'none' | 'material_library' | 'certificate_library';
+  description: string;
+}
+
+export interface ProcessTable {
+  id: Generated<number>;
+  code: string;
+  project_type: number;
+  region_code: string;
+  created_at: Generated<Date>;
+}
+
+export interface QuestionRow {
+  key: string;
+  label: string;
+  type: 'boolean' | 'choice' | 'number';
+  options?: Array<{ value: string; label: string }>;
+  unit?: string;
+  help?: string;
+}
+
+export interface ProcessVersionTable {
+  id: Generated<number>;
+  process_id: number;
+  version: number;
+  status: VersionStatus;
+  name: string;
+  description: string;
+  questions: Json<QuestionRow[]>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  published_by: number | null;
+  published_at: Timestamp | null;
+}
+
+export interface ProcessStageTable {
+  id: Generated<number>;
+  process_version_id: number;
+  stage_code: number;
+  name: string;
+  time_limit_days: number;
+  lead_department_id: number;
+}
+
+export interface StageMatterTable {
+  id: Generated<number>;
+  process_stage_id: number;
+  matter_id: number;
+  seq: number;
+  mandatory: boolean;
+  condition: string | null;
+  condition_note: string | null;
+  /** Codes of matters that must conclude first (前置事项). */
+  prerequisites: Json<string[]>;
+}
+
+export interface CatalogDB {
+  matter: MatterTable;
+  matter_version: MatterVersionTable;
+  material_requirement: MaterialRequirementTable;
+  process: ProcessTable;
+  process_version: ProcessVersionTable;
+  process_stage: ProcessStageTable;
+  stage_matter: StageMatterTable;
+}

@@ -29,6 +29,9 @@ export const ERROR_DEFAULTS: Record<ErrorCode, { status: number; zh: string; en:
   INVALID_ROLE_BINDING: { status: 400, zh: '角色与所属企业、部门或地区不匹配', en: 'The role does not match its enterprise, department or region' },
   WEAK_PASSWORD: { status: 400, zh: '密码至少 8 位，且须同时包含字母和数字', en: 'The password needs at least 8 characters with letters and digits' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁', en: 'Too many requests' },
+  PUBLISH_CHECK_FAILED: { status: 422, zh: '发布校验未通过，请按提示修改后再发布', en: 'The version fails the publish checks; fix the listed problems first' },
+  VERSION_FROZEN: { status: 409, zh: '已发布或已废止的版本不能修改，请新建草稿', en: 'A published or retired version is frozen; start a new draft' },
+  NOT_PUBLISHED: { status: 404, zh: '尚无已发布版本', en: 'There is no published version' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试', en: 'Internal server error; please retry later' },
 };
 
