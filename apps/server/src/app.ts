@@ -14,6 +14,7 @@ import { usersRoutes } from './modules/accounts/users.routes.ts';
 import { organizationRoutes } from './modules/organization/organization.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 
 export interface BuildOptions {
   /** pino logging; false in tests. */
@@ -77,6 +78,7 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
   await app.register(usersRoutes(services));
   await app.register(organizationRoutes(services));
   await app.register(auditRoutes(services));
+  await app.register(catalogRoutes(services));
 
   await registerWeb(app, opts.web === false ? null : config.webDist);
   return app;

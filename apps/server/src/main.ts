@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import { boot } from './boot.ts';
 import { loadConfig } from './config.ts';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed/demo.ts';
+import { seedCatalog } from './db/seed/catalog.ts';
 import { startJobs } from './jobs.ts';
 
 const config = loadConfig();
@@ -14,6 +15,7 @@ if (config.seedDemo) {
     process.exit(1);
   }
   await seedDemo(services.database.db, services.audit, config.demoPassword);
+  await seedCatalog(services);
 }
 
 const app = await buildApp(services, { logger: true });

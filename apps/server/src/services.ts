@@ -6,6 +6,8 @@ import { AuthService } from './modules/accounts/auth.service.ts';
 import { UsersService } from './modules/accounts/users.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { OrganizationService } from './modules/organization/organization.service.ts';
+import { MattersService } from './modules/catalog/matters.service.ts';
+import { ProcessesService } from './modules/catalog/processes.service.ts';
 
 /** Every service, wired once per process (or per test). */
 export interface Services {
@@ -17,6 +19,8 @@ export interface Services {
   users: UsersService;
   apiKeys: ApiKeysService;
   organization: OrganizationService;
+  matters: MattersService;
+  processes: ProcessesService;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
@@ -31,5 +35,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     users: new UsersService(db, audit),
     apiKeys: new ApiKeysService(db, clock, audit),
     organization: new OrganizationService(db, audit),
+    matters: new MattersService(db, clock, audit),
+    processes: new ProcessesService(db, clock, audit),
   };
 }

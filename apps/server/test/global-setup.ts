@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/db/seed/demo.ts';
+import { seedCatalog } from '../src/db/seed/catalog.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { createServices } from '../src/services.ts';
 import { DEMO_PASSWORD, TEST_EPOCH } from './constants.ts';
@@ -48,4 +49,5 @@ async function prepare(database: Awaited<ReturnType<typeof openDatabase>>) {
   await migrateToLatest(database.db);
   const services = createServices(database, loadConfig({}), new ManualClock(TEST_EPOCH));
   await seedDemo(database.db, services.audit, DEMO_PASSWORD);
+  await seedCatalog(services);
 }

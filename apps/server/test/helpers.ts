@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/db/seed/demo.ts';
+import { seedCatalog } from '../src/db/seed/catalog.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { createServices, type Services } from '../src/services.ts';
 
@@ -26,7 +27,7 @@ export async function freshDatabase(): Promise<Database & { url: string | null }
     const loadDataDir = template ? new Blob([fs.readFileSync(template)]) : undefined;
     const database = await openDatabase({ databaseUrl: null, dataDir: null, loadDataDir });
     await migrateToLatest(database.db);
-    if (!template) await seedDemo(database.db, createServices(database, loadConfig({}), new ManualClock(TEST_EPOCH)).audit, DEMO_PASSWORD);
+    if (!template) await seedAll(database);
     return { ...database, url: null };
   }
   const name = `tb_test_${randomBytes(6).toString('hex')}`;
@@ -39,7 +40,7 @@ export async function freshDatabase(): Promise<Database & { url: string | null }
   url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, poolSize: 20 });
   await migrateToLatest(database.db);
-  if (!template) await seedDemo(database.db, createServices(database, loadConfig({}), new ManualClock(TEST_EPOCH)).audit, DEMO_PASSWORD);
+  if (!template) await seedAll(database);
   return {
     ...database,
     url: url.toString(),
@@ -51,6 +52,12 @@ export async function freshDatabase(): Promise<Database & { url: string | null }
       await c.end();
     },
   };
+}
+
+async function seedAll(database: Database) {
+  const services = createServices(database, loadConfig({}), new ManualClock(TEST_EPOCH));
+  await seedDemo(database.db, services.audit, DEMO_PASSWORD);
+  await seedCatalog(services);
 }
 
 export interface TestContext {

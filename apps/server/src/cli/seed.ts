@@ -2,6 +2,7 @@
 import { boot } from '../boot.ts';
 import { loadConfig } from '../config.ts';
 import { seedDemo } from '../db/seed/demo.ts';
+import { seedCatalog } from '../db/seed/catalog.ts';
 
 const config = loadConfig();
 if (!config.demoPassword) {
@@ -11,7 +12,9 @@ if (!config.demoPassword) {
 const s = await boot(config);
 try {
   const created = await seedDemo(s.database.db, s.audit, config.demoPassword);
-  console.log(created.length ? `Demo world loaded; new accounts: ${created.join(', ')}` : 'Demo world already present; nothing changed.');
+  const catalog = await seedCatalog(s);
+  console.log(created.length ? `Demo world loaded; new accounts: ${created.join(', ')}` : 'Demo accounts already present.');
+  console.log(`Demo catalog: ${catalog.matters} matters and ${catalog.processes} processes published in this run.`);
 } finally {
   await s.database.close();
 }

@@ -266,6 +266,7 @@ export class MattersService {
   async startDraft(ctx: RequestContext, matterId: number): Promise<MatterVersion> {
     requireRole(ctx.actor!, ['admin']);
     return inTransaction(this.db, async (trx) => {
+      if (!(await repo.findMatter(trx, matterId))) throw notFound(MATTER);
       const open = await repo.matterVersionByStatus(trx, matterId, 'draft');
       if (open) return this.versionDto(trx, open);
       const published = await repo.matterVersionByStatus(trx, matterId, 'published');
