@@ -196,7 +196,7 @@ export class ProcessesService {
     return {
       name: v.name,
       description: v.description,
-      questions: v.questions as Question[],
+      questions: v.questions,
       stages: stages.map((s) => ({
         stageCode: s.stage_code,
         name: s.name,
