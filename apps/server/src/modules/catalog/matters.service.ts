@@ -174,7 +174,7 @@ export class MattersService {
     if (!(await orgRepo.findDepartment(trx, input.departmentId))) throw notFound({ zh: '部门', en: 'Department' });
   }
 
-  private versionColumns(input: MatterDraftInput) {
+  private versionColumns(code: string, input: MatterDraftInput) {
     return {
       name: input.name,
       department_id: input.departmentId,
@@ -192,7 +192,7 @@ export class MattersService {
       conditions: input.conditions,
       special_procedures: JSON.stringify(input.specialProcedures),
       form_fields: JSON.stringify(input.formFields),
-      search_tokens: indexTokens(input.name, input.legalBasis, input.conditions, input.resultName, ...input.materials.map((m) => m.name)),
+      search_tokens: indexTokens(code, input.name, input.legalBasis, input.conditions, input.resultName, ...input.materials.map((m) => m.name)),
     };
   }
 
@@ -221,7 +221,7 @@ export class MattersService {
       await this.checkDraft(trx, draft);
       if (await repo.findMatterByCode(trx, code)) throw new AppError(ErrorCode.ALREADY_EXISTS, { zh: `事项编码 ${code} 已存在`, en: `Matter code ${code} exists` });
       const matter = await repo.insertMatter(trx, { code, department_id: draft.departmentId });
-      const v = await repo.insertMatterVersion(trx, { matter_id: matter.id, version: 1, status: 'draft', created_by: ctx.actor!.userId, ...this.versionColumns(draft) });
+      const v = await repo.insertMatterVersion(trx, { matter_id: matter.id, version: 1, status: 'draft', created_by: ctx.actor!.userId, ...this.versionColumns(code, draft) });
       await repo.replaceMaterials(trx, v.id, this.materialRows(draft));
       await this.audit.record(trx, ctx, { chainKey: `matter:${matter.id}`, action: 'matter.create', targetType: 'matter', targetId: matter.id, summary: { after: { code, version: 1, ...draft } } });
       return this.versionDto(trx, v);
@@ -242,10 +242,10 @@ export class MattersService {
       const existing = await repo.matterVersionByStatus(trx, matterId, 'draft');
       let v: MatterVersionRow;
       if (existing) {
-        v = await repo.updateMatterVersion(trx, existing.id, this.versionColumns(input));
+        v = await repo.updateMatterVersion(trx, existing.id, this.versionColumns(matter.code, input));
       } else {
         const version = await repo.nextMatterVersion(trx, matterId);
-        v = await repo.insertMatterVersion(trx, { matter_id: matterId, version, status: 'draft', created_by: ctx.actor!.userId, ...this.versionColumns(input) });
+        v = await repo.insertMatterVersion(trx, { matter_id: matterId, version, status: 'draft', created_by: ctx.actor!.userId, ...this.versionColumns(matter.code, input) });
       }
       await repo.replaceMaterials(trx, v.id, this.materialRows(input));
       if (matter.department_id !== input.departmentId) await repo.setMatterDepartment(trx, matterId, input.departmentId);
