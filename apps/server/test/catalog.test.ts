@@ -106,6 +106,16 @@ describe('guided selection', () => {
     expect(codesOf(g, 4)).toEqual(['SZ-DAG-YS', 'SZ-ZJJ-JGBA', 'SZ-ZJJ-XFBA', 'SZ-ZRZY-GHHS']);
   });
 
+  it('gives one unified form per stage: each field once, required if any matter requires it', async () => {
+    const id = await processId('SZ-T6');
+    const res = await anon()('POST', `/api/v1/processes/${id}/guide`, { answers: { specialFire: true, civilAirDefence: 'build', earthwork: false } });
+    const form = res.json().stages.find((s: { stageCode: number }) => s.stageCode === 3).form as Array<{ key: string }>;
+    const keys = form.map((f) => f.key);
+    expect(keys.filter((k) => k === 'projectName')).toHaveLength(1);
+    expect(keys).toEqual(expect.arrayContaining(['projectName', 'constructionUnit', 'contractor', 'plannedStart', 'shelterArea', 'fireCategory']));
+    expect(keys).not.toContain('earthworkVolume');
+  });
+
   it('refuses answers to unknown questions or of the wrong type', async () => {
     const id = await processId('SZ-T6');
     const res = await anon()('POST', `/api/v1/processes/${id}/guide`, { answers: { eia: 'huge', landArea: 'big', nope: true } });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { MatterDraftInput, Question, StageMatterInput, VersionStatus } from '@tongban/contracts';
+import { FormField, MatterDraftInput, Question, StageMatterInput, VersionStatus } from '@tongban/contracts';
 import { Nullable } from '../../lib/http-schemas.ts';
 
 /** Response schemas of the catalog routes (the OpenAPI document is generated from them). */
@@ -48,6 +48,7 @@ export const ProcessVersionView = Type.Object({
       timeLimitDays: Type.Integer(),
       leadDepartmentId: Type.Integer(),
       leadDepartmentName: Type.String(),
+      form: Type.Array(FormField),
       matters: Type.Array(
         Type.Object({
           ...StageMatterInput.properties,
@@ -93,6 +94,7 @@ export const GuideResult = Type.Object({
       leadDepartmentId: Type.Integer(),
       leadDepartmentName: Type.String(),
       matters: Type.Array(GuideMatter),
+      form: Type.Array(FormField),
       undecided: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), needs: Type.Array(Type.String()) })),
       notApplicable: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), reason: Type.String() })),
     }),

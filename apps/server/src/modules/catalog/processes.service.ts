@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ErrorCode, PROJECT_TYPES, STAGES, type ProcessCreateInput, type ProcessDraftInput, type Question } from '@tongban/contracts';
+import { ErrorCode, PROJECT_TYPES, STAGES, type FormField, type ProcessCreateInput, type ProcessDraftInput, type Question } from '@tongban/contracts';
 import { conditionKeys, ConditionSyntaxError, evaluateCondition, explainCondition, parseCondition, type Answers, type Condition, type QuestionLabel } from '@tongban/engine';
 import type { DB, ProcessVersionTable } from '../../db/schema.ts';
 import { inTransaction, type Executor, type Tx } from '../../db/transaction.ts';
@@ -136,6 +136,22 @@ export function processPublishProblems(input: ProcessDraftInput, matters: Readon
   return problems;
 }
 
+/**
+ * The unified form (一张表单) of a stage: the union of its matters' fields by key, each asked once;
+ * a field is required when any matter requires it.
+ */
+export function unifiedForm(fieldLists: ReadonlyArray<readonly FormField[]>): FormField[] {
+  const byKey = new Map<string, FormField>();
+  for (const list of fieldLists) {
+    for (const f of list) {
+      const seen = byKey.get(f.key);
+      if (!seen) byKey.set(f.key, { ...f });
+      else if (f.required && !seen.required) seen.required = true;
+    }
+  }
+  return [...byKey.values()];
+}
+
 export interface GuideMatter {
   code: string;
   name: string;
@@ -151,6 +167,7 @@ export interface GuideMatter {
   /** Why this matter applies, in Chinese. */
   reason: string;
   materials: Array<{ name: string; necessity: string; form: string; copies: number; reason: string | null }>;
+  formFields: FormField[];
 }
 
 /** Processes (审批流程 / 主题) per project type and region, their versions, and guided selection. */
@@ -234,6 +251,7 @@ export class ProcessesService {
         ...s,
         stageName: STAGES[s.stageCode] ?? '',
         leadDepartmentName: depts.get(s.leadDepartmentId) ?? '',
+        form: unifiedForm(s.matters.map((m) => facts.get(m.matterCode)?.published?.form_fields ?? [])),
         matters: s.matters.map((m) => {
           const p = facts.get(m.matterCode)?.published;
           return {
@@ -466,6 +484,7 @@ export class ProcessesService {
           deficiencyAllowed: p.deficiency_allowed,
           prerequisites: m.prerequisites,
           reason,
+          formFields: p.form_fields,
           materials: materials
             .filter((x) => x.matter_version_id === p.id)
             .flatMap((x) => {
@@ -484,7 +503,8 @@ export class ProcessesService {
         timeLimitDays: s.timeLimitDays,
         leadDepartmentId: s.leadDepartmentId,
         leadDepartmentName: depts.get(s.leadDepartmentId) ?? '',
-        matters: applies,
+        matters: applies.map(({ formFields: _f, ...rest }) => rest),
+        form: unifiedForm(applies.map((a) => a.formFields)),
         undecided,
         notApplicable,
       };
