@@ -8,6 +8,7 @@ import { AuditService } from './modules/audit/audit.service.ts';
 import { OrganizationService } from './modules/organization/organization.service.ts';
 import { MattersService } from './modules/catalog/matters.service.ts';
 import { ProcessesService } from './modules/catalog/processes.service.ts';
+import { CatalogExcelService } from './modules/catalog/catalog-excel.service.ts';
 
 /** Every service, wired once per process (or per test). */
 export interface Services {
@@ -21,11 +22,14 @@ export interface Services {
   organization: OrganizationService;
   matters: MattersService;
   processes: ProcessesService;
+  catalogExcel: CatalogExcelService;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
   const { db } = database;
   const audit = new AuditService(clock);
+  const matters = new MattersService(db, clock, audit);
+  const processes = new ProcessesService(db, clock, audit);
   return {
     database,
     config,
@@ -35,7 +39,8 @@ export function createServices(database: Database, config: Config, clock: Clock)
     users: new UsersService(db, audit),
     apiKeys: new ApiKeysService(db, clock, audit),
     organization: new OrganizationService(db, audit),
-    matters: new MattersService(db, clock, audit),
-    processes: new ProcessesService(db, clock, audit),
+    matters,
+    processes,
+    catalogExcel: new CatalogExcelService(db, matters, processes),
   };
 }

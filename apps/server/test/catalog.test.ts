@@ -15,8 +15,12 @@ const processId = async (code: string) => (await anon()('GET', '/api/v1/public/p
 const guide = async (code: string, answers: Record<string, unknown>) => {
   const res = await anon()('POST', `/api/v1/processes/${await processId(code)}/guide`, { answers });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { stages: Array<{ stageCode: number; matters: Array<{ code: string; reason: string; materials: Array<{ name: string }> }>; undecided: Array<{ code: string; needs: string[] }>; notApplicable: Array<{ code: string }> }>; unanswered: Array<{ key: string }> };
+  return res.json<GuideBody>();
 };
+interface GuideBody {
+  stages: Array<{ stageCode: number; matters: Array<{ code: string; reason: string; materials: Array<{ name: string }> }>; undecided: Array<{ code: string; needs: string[] }>; notApplicable: Array<{ code: string }> }>;
+  unanswered: Array<{ key: string }>;
+}
 const codesOf = (g: Awaited<ReturnType<typeof guide>>, stage: number) => g.stages.find((s) => s.stageCode === stage)!.matters.map((m) => m.code).sort();
 
 describe('demo catalog', () => {

@@ -28,6 +28,7 @@ export const ErrorCode = {
   PUBLISH_CHECK_FAILED: 'PUBLISH_CHECK_FAILED',
   VERSION_FROZEN: 'VERSION_FROZEN',
   NOT_PUBLISHED: 'NOT_PUBLISHED',
+  IMPORT_FAILED: 'IMPORT_FAILED',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

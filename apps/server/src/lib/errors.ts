@@ -32,6 +32,7 @@ export const ERROR_DEFAULTS: Record<ErrorCode, { status: number; zh: string; en:
   PUBLISH_CHECK_FAILED: { status: 422, zh: '发布校验未通过，请按提示修改后再发布', en: 'The version fails the publish checks; fix the listed problems first' },
   VERSION_FROZEN: { status: 409, zh: '已发布或已废止的版本不能修改，请新建草稿', en: 'A published or retired version is frozen; start a new draft' },
   NOT_PUBLISHED: { status: 404, zh: '尚无已发布版本', en: 'There is no published version' },
+  IMPORT_FAILED: { status: 400, zh: '导入文件有错误，未做任何修改', en: 'The import file has errors; nothing was changed' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试', en: 'Internal server error; please retry later' },
 };
 

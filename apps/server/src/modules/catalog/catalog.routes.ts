@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MatterCreateInput, MatterDraftInput, MatterSummary, MatterVersion, ProcessCreateInput, ProcessDraftInput } from '@tongban/contracts';
+import { ErrorCode, MatterCreateInput, MatterDraftInput, MatterSummary, MatterVersion, ProcessCreateInput, ProcessDraftInput } from '@tongban/contracts';
 import { authorize, requestContext } from '../../plugins/auth.ts';
 import { ErrorEnvelopeSchema, IdParams, SECURED, withErrors } from '../../lib/http-schemas.ts';
 import type { Services } from '../../services.ts';
+import { AppError } from '../../lib/errors.ts';
 import { GuideAnswers, GuideResult, ProcessSummary, ProcessVersionView, VersionHistory } from './catalog.schemas.ts';
 
 const admin = authorize({ roles: ['admin'], apiKeyScope: 'catalog:write' });
@@ -85,6 +86,42 @@ export function catalogRoutes(s: Services): FastifyPluginAsyncTypebox {
       await p.deleteDraft(requestContext(req), req.params.id);
       return reply.status(204).send(null);
     });
+
+    // ---- Excel: the whole catalog out and back in
+    const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    app.addContentTypeParser(XLSX, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    app.get(
+      '/api/v1/catalog/export.xlsx',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'The catalog as an Excel workbook (published versions, or the newest including drafts)',
+          security: SECURED,
+          querystring: Type.Object({ source: Type.Optional(Type.Enum(['published', 'latest'])) }, { additionalProperties: false }),
+        },
+        onRequest: admin,
+      },
+      async (req, reply) => {
+        const file = await s.catalogExcel.export(req.query.source ?? 'published');
+        return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="tongban-catalog-${req.query.source ?? 'published'}.xlsx"`).send(file);
+      },
+    );
+    app.post(
+      '/api/v1/catalog/import',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: `Import a workbook (body: the .xlsx file, content type ${XLSX}) as drafts; any bad cell rejects the whole file`,
+          security: SECURED,
+          response: withErrors({ 200: Type.Object({ matters: Type.Object({ created: Type.Integer(), updated: Type.Integer() }), processes: Type.Object({ created: Type.Integer(), updated: Type.Integer() }) }) }),
+        },
+        onRequest: admin,
+      },
+      async (req) => {
+        if (!Buffer.isBuffer(req.body)) throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, { zh: `请以 ${XLSX} 上传 .xlsx 文件`, en: `Upload the .xlsx file as ${XLSX}` });
+        return s.catalogExcel.import(requestContext(req), req.body);
+      },
+    );
 
     // ---- public: the service guide (办事指南) and guided selection, no account needed
     const pub = ['public'];

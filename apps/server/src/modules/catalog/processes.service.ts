@@ -325,9 +325,9 @@ export class ProcessesService {
     return { name: input.name, description: input.description, questions: JSON.stringify(input.questions) };
   }
 
-  async create(ctx: RequestContext, input: ProcessCreateInput) {
+  async create(ctx: RequestContext, input: ProcessCreateInput, trxIn?: Tx) {
     requireRole(ctx.actor!, ['admin']);
-    return inTransaction(this.db, async (trx) => {
+    const run = async (trx: Tx) => {
       const { code, projectType, regionCode, ...draft } = input;
       if (!(await orgRepo.findRegion(trx, regionCode))) throw new AppError(ErrorCode.INVALID_REGION_CODE);
       if (await repo.findProcessByCode(trx, code)) throw new AppError(ErrorCode.ALREADY_EXISTS, { zh: `流程编码 ${code} 已存在`, en: `Process code ${code} exists` });
@@ -337,7 +337,8 @@ export class ProcessesService {
       await this.writeStages(trx, v.id, draft, facts);
       await this.audit.record(trx, ctx, { chainKey: `process:${process.id}`, action: 'process.create', targetType: 'process', targetId: process.id, regionCode, summary: { after: input } });
       return this.versionDto(trx, v);
-    });
+    };
+    return trxIn ? run(trxIn) : inTransaction(this.db, run);
   }
 
   async saveDraft(ctx: RequestContext, processId: number, input: ProcessDraftInput, trxIn?: Tx) {
