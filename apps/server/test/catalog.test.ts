@@ -55,6 +55,17 @@ describe('Chinese search', () => {
     const res = await anon()('GET', `/api/v1/public/matters?q=${encodeURIComponent(q)}`);
     expect(res.json().items.some((m: { code: string }) => m.code === code)).toBe(found);
   });
+  it('lists matters by stage and department', async () => {
+    const stage3 = (await anon()('GET', '/api/v1/public/matters?stage=3')).json().items.map((m: { code: string }) => m.code);
+    expect(stage3).toEqual(expect.arrayContaining(['SZ-ZJJ-SGXK', 'SZ-ZJJ-SGTSC', 'SZ-RFB-SJSC']));
+    expect(stage3).not.toContain('SZ-FGW-BA');
+    const zjj = (await anon()('GET', '/api/v1/departments')).statusCode;
+    expect(zjj).toBe(401);
+    const dept = (await anon()('GET', '/api/v1/public/matters?q=施工许可')).json().items[0].departmentId;
+    const byDept = (await anon()('GET', `/api/v1/public/matters?stage=4&departmentId=${dept}`)).json().items.map((m: { code: string }) => m.code).sort();
+    expect(byDept).toEqual(['SZ-ZJJ-JGBA', 'SZ-ZJJ-XFBA', 'SZ-ZJJ-XFYS']);
+  });
+
   it('finds a matter by its code', async () => {
     expect((await anon()('GET', '/api/v1/public/matters?q=SZ-ZJJ-SGXK')).json().items.map((m: { code: string }) => m.code)).toEqual(['SZ-ZJJ-SGXK']);
   });

@@ -1,9 +1,11 @@
 import type { Role } from '@tongban/contracts';
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteLocationRaw } from 'vue-router';
+import { catalogRoutes } from '@/features/catalog/routes';
 import { departmentsRoutes } from '@/features/departments/routes';
 import { authRoutes } from '@/features/auth/routes';
 import { useAuthStore } from '@/features/auth/auth.store';
 import { errorRoutes } from '@/features/errors/routes';
+import { guideRoutes } from '@/features/guide/routes';
 import { homeRoutes } from '@/features/home/routes';
 import { regionsRoutes } from '@/features/regions/routes';
 import { usersRoutes } from '@/features/users/routes';
@@ -19,6 +21,8 @@ declare module 'vue-router' {
     roles?: Role[];
     /** i18n key of the page title. */
     titleKey?: string;
+    /** Name of the side-menu route to highlight when the page itself has no menu entry. */
+    menuRoute?: string;
   }
 }
 
@@ -26,10 +30,11 @@ export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes: [
     ...authRoutes,
+    ...guideRoutes,
     {
       path: '/',
       component: () => import('@/features/shell/components/AppLayout.vue'),
-      children: [...homeRoutes, ...usersRoutes, ...departmentsRoutes, ...regionsRoutes, ...errorRoutes],
+      children: [...homeRoutes, ...usersRoutes, ...departmentsRoutes, ...regionsRoutes, ...catalogRoutes, ...errorRoutes],
     },
   ],
   scrollBehavior: () => ({ top: 0 }),

@@ -76,6 +76,21 @@ export const catalogRepository = {
     return q.orderBy('m.code').execute();
   },
 
+  /** Codes of the matters placed in stage `stageCode` of any published process. */
+  async matterCodesInStage(db: Executor, stageCode: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('stage_matter as sm')
+      .innerJoin('process_stage as s', 's.id', 'sm.process_stage_id')
+      .innerJoin('process_version as v', 'v.id', 's.process_version_id')
+      .innerJoin('matter as m', 'm.id', 'sm.matter_id')
+      .select('m.code')
+      .distinct()
+      .where('s.stage_code', '=', stageCode)
+      .where('v.status', '=', 'published')
+      .execute();
+    return rows.map((r) => r.code);
+  },
+
   /** Published processes whose stages contain this matter (a retirement would orphan them). */
   publishedProcessesUsingMatter: (db: Executor, matterId: number) =>
     db

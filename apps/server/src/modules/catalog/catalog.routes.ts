@@ -10,7 +10,11 @@ import { GuideAnswers, GuideResult, ProcessSummary, ProcessVersionView, VersionH
 const admin = authorize({ roles: ['admin'], apiKeyScope: 'catalog:write' });
 const reader = authorize({ roles: 'any', apiKeyScope: 'catalog:read' });
 const MatterQuery = Type.Object(
-  { q: Type.Optional(Type.String({ maxLength: 100 })), departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })) },
+  {
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    departmentId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+    stage: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'national stage code: matters placed in this stage of a published process' })),
+  },
   { additionalProperties: false },
 );
 const ProcessQuery = Type.Object(

@@ -105,10 +105,12 @@ export class MattersService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(f: { q?: string; departmentId?: number; publishedOnly: boolean; codes?: string[] }): Promise<MatterSummary[]> {
+  /** Matters filtered by Chinese full-text query, department and the stage they are placed in. */
+  async list(f: { q?: string; departmentId?: number; stage?: number; publishedOnly: boolean }): Promise<MatterSummary[]> {
     const tokens = f.q ? queryTokens(f.q) : undefined;
     if (f.q && !tokens?.length) return [];
-    const rows = await repo.listMatters(this.db, { departmentId: f.departmentId, tokens, publishedOnly: f.publishedOnly, codes: f.codes });
+    const codes = f.stage ? await repo.matterCodesInStage(this.db, f.stage) : undefined;
+    const rows = await repo.listMatters(this.db, { departmentId: f.departmentId, tokens, publishedOnly: f.publishedOnly, codes });
     return rows.map((r) => ({
       matterId: r.matter_id,
       code: r.code,

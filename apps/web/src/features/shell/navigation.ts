@@ -65,7 +65,7 @@ export const ROLE_FEATURES: Record<Role, FeatureEntry[]> = {
     { key: 'users', icon: User, routeName: 'admin-users' },
     { key: 'departments', icon: OfficeBuilding, routeName: 'admin-departments' },
     { key: 'regions', icon: Location, routeName: 'admin-regions' },
-    { key: 'catalog', icon: Collection },
+    { key: 'catalog', icon: Collection, routeName: 'admin-catalog-matters' },
   ],
   agency: [{ key: 'marketplace', icon: Shop }],
 };
