@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorCode, MatterCreateInput, MatterDraftInput, MatterSummary, MatterVersion, ProcessCreateInput, ProcessDraftInput } from '@tongban/contracts';
+import { ErrorCode, GuideAnswers, GuideResult, MatterHistory, ProcessHistory, ProcessSummary, ProcessVersionView, MatterCreateInput, MatterDraftInput, MatterSummary, MatterVersion, ProcessCreateInput, ProcessDraftInput } from '@tongban/contracts';
 import { authorize, requestContext } from '../../plugins/auth.ts';
 import { ErrorEnvelopeSchema, IdParams, SECURED, withErrors } from '../../lib/http-schemas.ts';
 import type { Services } from '../../services.ts';
 import { AppError } from '../../lib/errors.ts';
-import { GuideAnswers, GuideResult, ProcessSummary, ProcessVersionView, VersionHistory } from './catalog.schemas.ts';
 
 const admin = authorize({ roles: ['admin'], apiKeyScope: 'catalog:write' });
 const reader = authorize({ roles: 'any', apiKeyScope: 'catalog:read' });
@@ -35,7 +34,7 @@ export function catalogRoutes(s: Services): FastifyPluginAsyncTypebox {
     app.get('/api/v1/catalog/matters', { schema: { tags: ['catalog'], summary: 'Matters (admins also see drafts)', security: SECURED, querystring: MatterQuery, response: withErrors({ 200: list(MatterSummary) }) }, onRequest: reader }, async (req) => ({
       items: await m.list({ ...req.query, publishedOnly: !isAdmin(req.actor?.role) }),
     }));
-    app.get('/api/v1/catalog/matters/:id/versions', { schema: { tags: ['catalog'], summary: 'Version history of a matter', security: SECURED, params: IdParams, response: withErrors({ 200: VersionHistory('matterId') }) }, onRequest: reader }, async (req) =>
+    app.get('/api/v1/catalog/matters/:id/versions', { schema: { tags: ['catalog'], summary: 'Version history of a matter', security: SECURED, params: IdParams, response: withErrors({ 200: MatterHistory }) }, onRequest: reader }, async (req) =>
       m.history(req.params.id),
     );
     app.post('/api/v1/catalog/matters', { schema: { tags: ['catalog'], summary: 'Create a matter with its first draft', security: SECURED, body: MatterCreateInput, response: withErrors({ 201: MatterVersion }) }, onRequest: admin }, async (req, reply) =>
@@ -65,7 +64,7 @@ export function catalogRoutes(s: Services): FastifyPluginAsyncTypebox {
     app.get('/api/v1/catalog/processes', { schema: { tags: ['catalog'], summary: 'Processes (admins also see drafts)', security: SECURED, querystring: ProcessQuery, response: withErrors({ 200: list(ProcessSummary) }) }, onRequest: reader }, async (req) => ({
       items: await p.list({ ...req.query, publishedOnly: !isAdmin(req.actor?.role) }),
     }));
-    app.get('/api/v1/catalog/processes/:id/versions', { schema: { tags: ['catalog'], summary: 'Version history of a process', security: SECURED, params: IdParams, response: withErrors({ 200: VersionHistory('processId') }) }, onRequest: reader }, async (req) =>
+    app.get('/api/v1/catalog/processes/:id/versions', { schema: { tags: ['catalog'], summary: 'Version history of a process', security: SECURED, params: IdParams, response: withErrors({ 200: ProcessHistory }) }, onRequest: reader }, async (req) =>
       p.history(req.params.id),
     );
     app.post('/api/v1/catalog/processes', { schema: { tags: ['catalog'], summary: 'Create a process with its first draft', security: SECURED, body: ProcessCreateInput, response: withErrors({ 201: ProcessVersionView }) }, onRequest: admin }, async (req, reply) =>
