@@ -433,6 +433,34 @@ interface ProcessSeed {
   draft: Omit<ProcessDraftInput, 'stages'> & { stages: Array<Omit<StageInput, 'leadDepartmentId'> & { lead: string }> };
 }
 
+/** Stage 3 of the full processes (types 3 and 6): drawings, fire, civil air defence, waste, permit. */
+const STAGE3_PERMIT = (fireNote: string) => ({
+  stageCode: 3,
+  name: '施工许可',
+  timeLimitDays: 15,
+  lead: 'SZ-ZJJ',
+  matters: [
+    sm('SZ-ZJJ-SGTSC', { pre: ['SZ-ZRZY-GCGH'] }),
+    sm('SZ-ZJJ-XFSJ', { condition: 'specialFire', note: fireNote }),
+    sm('SZ-RFB-SJSC', { condition: 'civilAirDefence == "build"', note: '结合修建防空地下室的' }),
+    sm('SZ-RFB-YDJS', { condition: 'civilAirDefence == "offsite"', note: '申请易地建设的' }),
+    sm('SZ-CGJ-JZLJ', { condition: 'earthwork', note: '有建筑垃圾外运的' }),
+    sm('SZ-ZJJ-SGXK', { pre: ['SZ-ZJJ-SGTSC'] }),
+  ],
+});
+
+/** Approval (核准) or filing (备案), decided by the approval catalogue question. */
+const PROJECT_ENTRY = [
+  sm('SZ-FGW-HZ', { condition: 'needsApproval', note: '属于政府核准目录的项目' }),
+  sm('SZ-FGW-BA', { condition: 'not needsApproval', note: '核准目录以外的企业投资项目' }),
+];
+/** The environmental and soil-conservation approvals the answers call for. */
+const ENVIRONMENT = (tableNote: string) => [
+  sm('SZ-STHJ-BGS', { condition: 'eia == "report"', note: '应编制环境影响报告书的项目' }),
+  sm('SZ-STHJ-BGB', { condition: 'eia == "table"', note: tableNote }),
+  sm('SZ-SWJ-SBFA', { condition: 'landArea >= 0.5 and not inParkAssessed', note: '征占地 0.5 公顷以上且不在已完成区域评估的园区内' }),
+];
+
 const STAGE4_JOINT = (limit: number) => ({
   stageCode: 4,
   name: '竣工验收（联合验收）',
@@ -464,30 +492,14 @@ export const DEMO_PROCESSES: ProcessSeed[] = [
           timeLimitDays: 20,
           lead: 'SZ-ZRZY',
           matters: [
-            sm('SZ-FGW-HZ', { condition: 'needsApproval', note: '属于政府核准目录的项目' }),
-            sm('SZ-FGW-BA', { condition: 'not needsApproval', note: '核准目录以外的企业投资项目' }),
+            ...PROJECT_ENTRY,
             sm('SZ-ZRZY-YSXZ', { condition: 'landSupply == "allocation" or needsApproval', note: '划拨用地或需核准的项目' }),
-            sm('SZ-ZRZY-YDGH', { pre: [] }),
-            sm('SZ-STHJ-BGS', { condition: 'eia == "report"', note: '应编制环境影响报告书的项目' }),
-            sm('SZ-STHJ-BGB', { condition: 'eia == "table"', note: '应编制环境影响报告表的项目' }),
-            sm('SZ-SWJ-SBFA', { condition: 'landArea >= 0.5 and not inParkAssessed', note: '征占地 0.5 公顷以上且不在已完成区域评估的园区内' }),
+            sm('SZ-ZRZY-YDGH'),
+            ...ENVIRONMENT('应编制环境影响报告表的项目'),
           ],
         },
         { stageCode: 2, name: '工程建设许可', timeLimitDays: 20, lead: 'SZ-ZRZY', matters: [sm('SZ-ZRZY-FASC'), sm('SZ-ZRZY-GCGH', { pre: ['SZ-ZRZY-FASC', 'SZ-ZRZY-YDGH'] })] },
-        {
-          stageCode: 3,
-          name: '施工许可',
-          timeLimitDays: 15,
-          lead: 'SZ-ZJJ',
-          matters: [
-            sm('SZ-ZJJ-SGTSC', { pre: ['SZ-ZRZY-GCGH'] }),
-            sm('SZ-ZJJ-XFSJ', { condition: 'specialFire', note: '特殊建设工程' }),
-            sm('SZ-RFB-SJSC', { condition: 'civilAirDefence == "build"', note: '结合修建防空地下室的' }),
-            sm('SZ-RFB-YDJS', { condition: 'civilAirDefence == "offsite"', note: '申请易地建设的' }),
-            sm('SZ-CGJ-JZLJ', { condition: 'earthwork', note: '有建筑垃圾外运的' }),
-            sm('SZ-ZJJ-SGXK', { pre: ['SZ-ZJJ-SGTSC'] }),
-          ],
-        },
+        STAGE3_PERMIT('特殊建设工程'),
         STAGE4_JOINT(10),
       ],
     },
@@ -537,29 +549,13 @@ export const DEMO_PROCESSES: ProcessSeed[] = [
           timeLimitDays: 15,
           lead: 'SZ-FGW',
           matters: [
-            sm('SZ-FGW-HZ', { condition: 'needsApproval', note: '属于政府核准目录的项目' }),
-            sm('SZ-FGW-BA', { condition: 'not needsApproval', note: '核准目录以外的企业投资项目' }),
+            ...PROJECT_ENTRY,
             sm('SZ-ZRZY-YDGH'),
-            sm('SZ-STHJ-BGS', { condition: 'eia == "report"', note: '应编制环境影响报告书的项目' }),
-            sm('SZ-STHJ-BGB', { condition: 'eia == "table"', note: '应编制环境影响报告表的项目（园区内告知承诺）' }),
-            sm('SZ-SWJ-SBFA', { condition: 'landArea >= 0.5 and not inParkAssessed', note: '征占地 0.5 公顷以上且不在已完成区域评估的园区内' }),
+            ...ENVIRONMENT('应编制环境影响报告表的项目（园区内告知承诺）'),
           ],
         },
         { stageCode: 2, name: '工程建设许可', timeLimitDays: 15, lead: 'SZ-ZRZY', matters: [sm('SZ-ZRZY-FASC'), sm('SZ-ZRZY-GCGH', { pre: ['SZ-ZRZY-FASC', 'SZ-ZRZY-YDGH'] })] },
-        {
-          stageCode: 3,
-          name: '施工许可',
-          timeLimitDays: 15,
-          lead: 'SZ-ZJJ',
-          matters: [
-            sm('SZ-ZJJ-SGTSC', { pre: ['SZ-ZRZY-GCGH'] }),
-            sm('SZ-ZJJ-XFSJ', { condition: 'specialFire', note: '特殊建设工程（如甲、乙类厂房）' }),
-            sm('SZ-RFB-SJSC', { condition: 'civilAirDefence == "build"', note: '结合修建防空地下室的' }),
-            sm('SZ-RFB-YDJS', { condition: 'civilAirDefence == "offsite"', note: '申请易地建设的' }),
-            sm('SZ-CGJ-JZLJ', { condition: 'earthwork', note: '有建筑垃圾外运的' }),
-            sm('SZ-ZJJ-SGXK', { pre: ['SZ-ZJJ-SGTSC'] }),
-          ],
-        },
+        STAGE3_PERMIT('特殊建设工程（如甲、乙类厂房）'),
         STAGE4_JOINT(10),
       ],
     },
