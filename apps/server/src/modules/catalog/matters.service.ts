@@ -11,6 +11,7 @@ import { requireRole } from '../accounts/scope.ts';
 import { organizationRepository as orgRepo } from '../organization/organization.repository.ts';
 import { catalogRepository as repo, type MaterialRow, type MatterVersionRow } from './catalog.repository.ts';
 import { indexTokens, queryTokens } from './search.ts';
+import { discardDraft, publishVersion, retireVersion, type VersionStore } from './version-lifecycle.ts';
 
 const MATTER = { zh: '事项', en: 'Matter' };
 const VERSION = { zh: '事项版本', en: 'Matter version' };
@@ -96,6 +97,18 @@ export function toDraftInput(v: MatterVersionRow, materials: MaterialRow[]): Mat
     materials: materials.map(materialDto),
   };
 }
+
+const matterStore: VersionStore<MatterVersionRow> = {
+  kind: 'matter',
+  label: VERSION,
+  find: (trx, id) => repo.findMatterVersion(trx, id),
+  ownerOf: (v) => v.matter_id,
+  published: (trx, matterId) => repo.matterVersionByStatus(trx, matterId, 'published'),
+  update: (trx, id, patch) => repo.updateMatterVersion(trx, id, patch),
+  remove: async (trx, id) => {
+    await repo.deleteMatterVersion(trx, id);
+  },
+};
 
 /** Matters (审批事项) and their versions: drafts are edited, published versions are frozen. */
 export class MattersService {
@@ -281,23 +294,7 @@ export class MattersService {
   async publish(ctx: RequestContext, versionId: number): Promise<MatterVersion> {
     requireRole(ctx.actor!, ['admin']);
     return inTransaction(this.db, async (trx) => {
-      const v = await repo.findMatterVersion(trx, versionId);
-      if (!v) throw notFound(VERSION);
-      if (v.status !== 'draft') throw new AppError(ErrorCode.VERSION_FROZEN, { zh: '只有草稿可以发布', en: 'Only a draft can be published' });
-      const input = toDraftInput(v, await repo.materialsOf(trx, [v.id]));
-      const problems = publishProblems(input);
-      if (problems.length) throw new AppError(ErrorCode.PUBLISH_CHECK_FAILED, undefined, problems);
-      const previous = await repo.matterVersionByStatus(trx, v.matter_id, 'published');
-      if (previous) await repo.updateMatterVersion(trx, previous.id, { status: 'retired' });
-      const now = this.clock.now();
-      const published = await repo.updateMatterVersion(trx, v.id, { status: 'published', published_at: now, published_by: ctx.actor!.userId });
-      await this.audit.record(trx, ctx, {
-        chainKey: `matter:${v.matter_id}`,
-        action: 'matter.publish',
-        targetType: 'matter_version',
-        targetId: v.id,
-        summary: { version: v.version, retiredVersion: previous?.version ?? null },
-      });
+      const published = await publishVersion(trx, matterStore, this.audit, ctx, versionId, this.clock.now(), async (v) => publishProblems(toDraftInput(v, await repo.materialsOf(trx, [v.id]))));
       return this.versionDto(trx, published);
     });
   }
@@ -306,27 +303,18 @@ export class MattersService {
   async retire(ctx: RequestContext, versionId: number): Promise<MatterVersion> {
     requireRole(ctx.actor!, ['admin']);
     return inTransaction(this.db, async (trx) => {
-      const v = await repo.findMatterVersion(trx, versionId);
-      if (!v) throw notFound(VERSION);
-      if (v.status !== 'published') throw new AppError(ErrorCode.VERSION_FROZEN, { zh: '只有已发布版本可以废止', en: 'Only a published version can be retired' });
-      const users = await repo.publishedProcessesUsingMatter(trx, v.matter_id);
-      if (users.length) {
-        throw new AppError(ErrorCode.IN_USE, { zh: `已发布的流程仍在使用该事项：${users.map((u) => u.name).join('、')}`, en: `Published processes still use it: ${users.map((u) => u.name).join(', ')}` });
-      }
-      const retired = await repo.updateMatterVersion(trx, v.id, { status: 'retired' });
-      await this.audit.record(trx, ctx, { chainKey: `matter:${v.matter_id}`, action: 'matter.retire', targetType: 'matter_version', targetId: v.id, summary: { version: v.version } });
+      const retired = await retireVersion(trx, matterStore, this.audit, ctx, versionId, async (v) => {
+        const users = await repo.publishedProcessesUsingMatter(trx, v.matter_id);
+        if (users.length) {
+          throw new AppError(ErrorCode.IN_USE, { zh: `已发布的流程仍在使用该事项：${users.map((u) => u.name).join('、')}`, en: `Published processes still use it: ${users.map((u) => u.name).join(', ')}` });
+        }
+      });
       return this.versionDto(trx, retired);
     });
   }
 
   async deleteDraft(ctx: RequestContext, versionId: number): Promise<void> {
     requireRole(ctx.actor!, ['admin']);
-    await inTransaction(this.db, async (trx) => {
-      const v = await repo.findMatterVersion(trx, versionId);
-      if (!v) throw notFound(VERSION);
-      if (v.status !== 'draft') throw new AppError(ErrorCode.VERSION_FROZEN);
-      await repo.deleteMatterVersion(trx, v.id);
-      await this.audit.record(trx, ctx, { chainKey: `matter:${v.matter_id}`, action: 'matter.draft_delete', targetType: 'matter_version', targetId: v.id, summary: { version: v.version, name: v.name } });
-    });
+    await inTransaction(this.db, (trx) => discardDraft(trx, matterStore, this.audit, ctx, versionId));
   }
 }

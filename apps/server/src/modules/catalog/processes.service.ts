@@ -10,6 +10,7 @@ import type { RequestContext } from '../accounts/actor.ts';
 import { requireRole } from '../accounts/scope.ts';
 import { organizationRepository as orgRepo } from '../organization/organization.repository.ts';
 import { catalogRepository as repo, type MatterVersionRow, type ProcessVersionRow } from './catalog.repository.ts';
+import { discardDraft, publishVersion, retireVersion, type VersionStore } from './version-lifecycle.ts';
 
 const PROCESS = { zh: '审批流程', en: 'Process' };
 const VERSION = { zh: '流程版本', en: 'Process version' };
@@ -169,6 +170,19 @@ export interface GuideMatter {
   materials: Array<{ name: string; necessity: string; form: string; copies: number; reason: string | null }>;
   formFields: FormField[];
 }
+
+const processStore: VersionStore<ProcessVersionRow> = {
+  kind: 'process',
+  label: VERSION,
+  find: (trx, id) => repo.findProcessVersion(trx, id),
+  ownerOf: (v) => v.process_id,
+  published: (trx, processId) => repo.processVersionByStatus(trx, processId, 'published'),
+  update: (trx, id, patch) => repo.updateProcessVersion(trx, id, patch),
+  remove: async (trx, id) => {
+    await repo.deleteProcessVersion(trx, id);
+  },
+  regionOf: async (trx, v) => (await repo.findProcess(trx, v.process_id))?.region_code ?? null,
+};
 
 /** Processes (审批流程 / 主题) per project type and region, their versions, and guided selection. */
 export class ProcessesService {
@@ -373,23 +387,9 @@ export class ProcessesService {
   async publish(ctx: RequestContext, versionId: number) {
     requireRole(ctx.actor!, ['admin']);
     return inTransaction(this.db, async (trx) => {
-      const v = await repo.findProcessVersion(trx, versionId);
-      if (!v) throw notFound(VERSION);
-      if (v.status !== 'draft') throw new AppError(ErrorCode.VERSION_FROZEN, { zh: '只有草稿可以发布', en: 'Only a draft can be published' });
-      const input = await this.draftInputOf(trx, v);
-      const problems = processPublishProblems(input, await this.matterFacts(trx, input));
-      if (problems.length) throw new AppError(ErrorCode.PUBLISH_CHECK_FAILED, undefined, problems);
-      const previous = await repo.processVersionByStatus(trx, v.process_id, 'published');
-      if (previous) await repo.updateProcessVersion(trx, previous.id, { status: 'retired' });
-      const published = await repo.updateProcessVersion(trx, v.id, { status: 'published', published_at: this.clock.now(), published_by: ctx.actor!.userId });
-      const process = (await repo.findProcess(trx, v.process_id))!;
-      await this.audit.record(trx, ctx, {
-        chainKey: `process:${v.process_id}`,
-        action: 'process.publish',
-        targetType: 'process_version',
-        targetId: v.id,
-        regionCode: process.region_code,
-        summary: { version: v.version, retiredVersion: previous?.version ?? null },
+      const published = await publishVersion(trx, processStore, this.audit, ctx, versionId, this.clock.now(), async (v) => {
+        const input = await this.draftInputOf(trx, v);
+        return processPublishProblems(input, await this.matterFacts(trx, input));
       });
       return this.versionDto(trx, published);
     });
@@ -397,25 +397,12 @@ export class ProcessesService {
 
   async retire(ctx: RequestContext, versionId: number) {
     requireRole(ctx.actor!, ['admin']);
-    return inTransaction(this.db, async (trx) => {
-      const v = await repo.findProcessVersion(trx, versionId);
-      if (!v) throw notFound(VERSION);
-      if (v.status !== 'published') throw new AppError(ErrorCode.VERSION_FROZEN, { zh: '只有已发布版本可以废止', en: 'Only a published version can be retired' });
-      const retired = await repo.updateProcessVersion(trx, v.id, { status: 'retired' });
-      await this.audit.record(trx, ctx, { chainKey: `process:${v.process_id}`, action: 'process.retire', targetType: 'process_version', targetId: v.id, summary: { version: v.version } });
-      return this.versionDto(trx, retired);
-    });
+    return inTransaction(this.db, async (trx) => this.versionDto(trx, await retireVersion(trx, processStore, this.audit, ctx, versionId)));
   }
 
   async deleteDraft(ctx: RequestContext, versionId: number): Promise<void> {
     requireRole(ctx.actor!, ['admin']);
-    await inTransaction(this.db, async (trx) => {
-      const v = await repo.findProcessVersion(trx, versionId);
-      if (!v) throw notFound(VERSION);
-      if (v.status !== 'draft') throw new AppError(ErrorCode.VERSION_FROZEN);
-      await repo.deleteProcessVersion(trx, v.id);
-      await this.audit.record(trx, ctx, { chainKey: `process:${v.process_id}`, action: 'process.draft_delete', targetType: 'process_version', targetId: v.id, summary: { version: v.version } });
-    });
+    await inTransaction(this.db, (trx) => discardDraft(trx, processStore, this.audit, ctx, versionId));
   }
 
   /**
