@@ -27,26 +27,28 @@ type HashedFields = Pick<
   'chain_key' | 'seq' | 'occurred_at' | 'actor_id' | 'actor_name' | 'actor_role' | 'action' | 'target_type' | 'target_id' | 'region_code' | 'request_id' | 'ip'
 > & { summary: unknown };
 
+/** The event as it is hashed and as the API shows it (without id and hash). */
+function eventView(e: HashedFields) {
+  return {
+    chainKey: e.chain_key,
+    seq: e.seq,
+    occurredAt: e.occurred_at.toISOString(),
+    actorId: e.actor_id,
+    actorName: e.actor_name,
+    actorRole: e.actor_role,
+    action: e.action,
+    targetType: e.target_type,
+    targetId: e.target_id,
+    regionCode: e.region_code,
+    summary: e.summary,
+    requestId: e.request_id,
+    ip: e.ip,
+  };
+}
+
 /** hash = SM3(prev_hash || canonical_json(event)), as PRODUCT.md C1 specifies. */
 export function eventHash(prevHash: string, e: HashedFields): string {
-  return sm3Hex(
-    prevHash +
-      canonicalJson({
-        chainKey: e.chain_key,
-        seq: e.seq,
-        occurredAt: e.occurred_at,
-        actorId: e.actor_id,
-        actorName: e.actor_name,
-        actorRole: e.actor_role,
-        action: e.action,
-        targetType: e.target_type,
-        targetId: e.target_id,
-        regionCode: e.region_code,
-        summary: e.summary,
-        requestId: e.request_id,
-        ip: e.ip,
-      }),
-  );
+  return sm3Hex(prevHash + canonicalJson(eventView(e)));
 }
 
 function anchorHash(prevHash: string, anchoredAt: Date, heads: unknown): string {
@@ -194,23 +196,7 @@ export class AuditService {
     const [rows, count] = await repo.listEvents(db, { ...f, regionCodes });
     return {
       total: Number(count.n),
-      items: rows.map((e) => ({
-        id: e.id,
-        chainKey: e.chain_key,
-        seq: e.seq,
-        occurredAt: e.occurred_at.toISOString(),
-        actorId: e.actor_id,
-        actorName: e.actor_name,
-        actorRole: e.actor_role,
-        action: e.action,
-        targetType: e.target_type,
-        targetId: e.target_id,
-        regionCode: e.region_code,
-        summary: e.summary,
-        requestId: e.request_id,
-        ip: e.ip,
-        hash: e.hash,
-      })),
+      items: rows.map((e) => ({ id: e.id, ...eventView(e), summary: e.summary, hash: e.hash })),
     };
   }
 }
