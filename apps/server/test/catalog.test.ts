@@ -76,7 +76,7 @@ describe('Chinese search', () => {
 
 describe('guided selection', () => {
   it('type 6, industrial in an assessed park with an EIA table: filing, no soil-conservation plan, table approval', async () => {
-    const g = await guide('SZ-T6', { needsApproval: false, inParkAssessed: true, eia: 'table', landArea: 3, specialFire: false, civilAirDefence: 'none', earthwork: false });
+    const g = await guide('SZ-T6', { needsApproval: false, inParkAssessed: true, eia: 'table', landArea: 3, buildingHeight: 18, specialFire: false, civilAirDefence: 'none', earthwork: false });
     expect(codesOf(g, 1)).toEqual(['SZ-FGW-BA', 'SZ-STHJ-BGB', 'SZ-ZRZY-YDGH']);
     expect(codesOf(g, 3)).toEqual(['SZ-ZJJ-SGTSC', 'SZ-ZJJ-SGXK']);
     expect(codesOf(g, 4)).toContain('SZ-ZJJ-XFBA');
@@ -129,6 +129,19 @@ describe('guided selection', () => {
     expect(keys.filter((k) => k === 'projectName')).toHaveLength(1);
     expect(keys).toEqual(expect.arrayContaining(['projectName', 'constructionUnit', 'contractor', 'plannedStart', 'shelterArea', 'fireCategory']));
     expect(keys).not.toContain('earthworkVolume');
+  });
+
+  it('type 4 with an EIA table and a shelter built off site adds exactly those two approvals', async () => {
+    const g = await guide('SZ-T4', { landSupply: 'existing', eia: 'table', civilAirDefence: 'offsite', earthwork: false });
+    expect(codesOf(g, 1)).toEqual(['SZ-FGW-BA', 'SZ-STHJ-BGB', 'SZ-ZRZY-YDGH']);
+    expect(codesOf(g, 3)).toEqual(['SZ-RFB-YDJS', 'SZ-ZJJ-SGXK']);
+  });
+
+  it('a height threshold decides a material: sunlight analysis from 24 m', async () => {
+    const materialsOf = async (buildingHeight: number) =>
+      (await guide('SZ-T3', { buildingHeight })).stages.find((s) => s.stageCode === 2)!.matters.find((m) => m.code === 'SZ-ZRZY-FASC')!.materials.map((m) => m.name);
+    expect(await materialsOf(60)).toContain('日照分析报告');
+    expect(await materialsOf(18)).not.toContain('日照分析报告');
   });
 
   it('refuses answers to unknown questions or of the wrong type', async () => {

@@ -405,6 +405,7 @@ const QUESTIONS: Record<string, Question> = {
   },
   landArea: { key: 'landArea', label: '征占地面积', type: 'number', unit: '公顷' },
   floorArea: { key: 'floorArea', label: '总建筑面积', type: 'number', unit: '㎡' },
+  buildingHeight: { key: 'buildingHeight', label: '最高建筑高度', type: 'number', unit: 'm', help: '24 米及以上需提交日照分析' },
   specialFire: yes('specialFire', '是否属于特殊建设工程（消防）', '见《建设工程消防设计审查验收管理暂行规定》第十四条'),
   civilAirDefence: {
     key: 'civilAirDefence',
@@ -484,7 +485,7 @@ export const DEMO_PROCESSES: ProcessSeed[] = [
     draft: {
       name: '苏州市一般社会投资项目审批流程',
       description: '一般社会投资类房屋建筑项目，四个阶段并联审批，全流程不超过 65 个工作日。',
-      questions: [QUESTIONS.needsApproval!, QUESTIONS.landSupply!, QUESTIONS.eia!, QUESTIONS.inParkAssessed!, QUESTIONS.landArea!, QUESTIONS.specialFire!, QUESTIONS.civilAirDefence!, QUESTIONS.earthwork!],
+      questions: [QUESTIONS.needsApproval!, QUESTIONS.landSupply!, QUESTIONS.eia!, QUESTIONS.inParkAssessed!, QUESTIONS.landArea!, QUESTIONS.floorArea!, QUESTIONS.buildingHeight!, QUESTIONS.specialFire!, QUESTIONS.civilAirDefence!, QUESTIONS.earthwork!],
       stages: [
         {
           stageCode: 1,
@@ -541,7 +542,7 @@ export const DEMO_PROCESSES: ProcessSeed[] = [
     draft: {
       name: '苏州市工业项目审批流程',
       description: '工业项目（含园区内“标准地”项目），区域评估成果共享，环评报告表实行告知承诺，全流程不超过 50 个工作日。',
-      questions: [QUESTIONS.needsApproval!, QUESTIONS.inParkAssessed!, QUESTIONS.eia!, QUESTIONS.landArea!, QUESTIONS.specialFire!, QUESTIONS.civilAirDefence!, QUESTIONS.earthwork!],
+      questions: [QUESTIONS.needsApproval!, QUESTIONS.inParkAssessed!, QUESTIONS.eia!, QUESTIONS.landArea!, QUESTIONS.buildingHeight!, QUESTIONS.specialFire!, QUESTIONS.civilAirDefence!, QUESTIONS.earthwork!],
       stages: [
         {
           stageCode: 1,
