@@ -1,12 +1,10 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isLoginUrl, launchBrowser, login, logout, screenshot, screenshotOnFailure, visibleText, type TestBrowser } from './support/browser.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { isLoginUrl, login, logout, screenshot, visibleText } from './support/browser.ts';
+import { useServerAndBrowser } from './support/session.ts';
 
 /** The administrator's pages, used through the UI: new accounts and regions become real. */
-let server: TestServer;
-let browser: TestBrowser;
-let page: Page | undefined;
+const env = useServerAndBrowser();
 
 const NEW_USER = {
   username: 'reviewer.sthj',
@@ -14,24 +12,6 @@ const NEW_USER = {
   password: 'Sthj-Review-2026',
 };
 const NEW_REGION = { code: '320507', name: '相城区' };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async (ctx) => {
-  await browser.context.clearCookies();
-  page = await browser.context.newPage();
-  screenshotOnFailure(ctx, () => page);
-});
-afterEach(async () => {
-  await page?.close();
-  page = undefined;
-});
 
 /** Picks an option of an Element Plus select: open it, click the option in its popup. */
 async function choose(p: Page, selectTestId: string, optionTestId: string): Promise<void> {
@@ -44,8 +24,8 @@ async function choose(p: Page, selectTestId: string, optionTestId: string): Prom
 
 describe('administration', () => {
   it('admin creates a reviewer of 苏州市生态环境局, who can then sign in to the reviewer home', async () => {
-    const p = page!;
-    await login(p, server.baseUrl, 'admin', server.password);
+    const p = env.page;
+    await login(p, env.server.baseUrl, 'admin', env.server.password);
     await p.getByTestId('home-admin').waitFor({ state: 'visible' });
 
     await p.getByTestId('menu-admin-users').click();
@@ -78,7 +58,7 @@ describe('administration', () => {
     await screenshot(p, 'admin-users-created');
 
     await logout(p);
-    await login(p, server.baseUrl, NEW_USER.username, NEW_USER.password);
+    await login(p, env.server.baseUrl, NEW_USER.username, NEW_USER.password);
     await p.getByTestId('home-reviewer').waitFor({ state: 'visible' });
     expect(await visibleText(p.getByTestId('home-scope'))).toBe('苏州市生态环境局');
     expect(await visibleText(p.getByTestId('user-menu-name'))).toBe(NEW_USER.displayName);
@@ -89,8 +69,8 @@ describe('administration', () => {
   });
 
   it('admin sees the departments of the demo world', async () => {
-    const p = page!;
-    await login(p, server.baseUrl, 'admin', server.password);
+    const p = env.page;
+    await login(p, env.server.baseUrl, 'admin', env.server.password);
     await p.getByTestId('menu-admin-departments').click();
     await p.waitForURL((url) => url.pathname === '/admin/departments');
     const table = p.getByTestId('departments-table');
@@ -101,8 +81,8 @@ describe('administration', () => {
   });
 
   it('admin adds a district under 苏州市 and sees it in the region tree', async () => {
-    const p = page!;
-    await login(p, server.baseUrl, 'admin', server.password);
+    const p = env.page;
+    await login(p, env.server.baseUrl, 'admin', env.server.password);
     await p.getByTestId('menu-admin-regions').click();
     await p.waitForURL((url) => url.pathname === '/admin/regions');
     expect(await visibleText(p.getByTestId('region-node-320508'))).toContain('姑苏区');

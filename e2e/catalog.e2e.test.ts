@@ -1,39 +1,18 @@
-import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MOBILE, horizontalOverflow, launchBrowser, login, screenshot, screenshotOnFailure, visibleText, type TestBrowser } from './support/browser.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { MOBILE, horizontalOverflow, login, screenshot, visibleText } from './support/browser.ts';
+import { useServerAndBrowser } from './support/session.ts';
 
 /**
- * The catalog end to end: an admin publishes a new version of a matter, and a visitor without an
- * account finds it in the public service guide and gets an explained matter list for an
+ * The catalog end to end: an admin publishes a new version of a matter and of a process, and a
+ * visitor without an account finds both in the public service guide and gets an explained matter list for an
  * industrial project. The tests run in order (the visitor sees what the admin published).
  */
-let server: TestServer;
-let browser: TestBrowser;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async (ctx) => {
-  await browser.context.clearCookies();
-  page = await browser.context.newPage();
-  screenshotOnFailure(ctx, () => page);
-});
-afterEach(async () => {
-  await page?.close();
-  page = undefined;
-});
+const env = useServerAndBrowser();
 
 describe('catalog', () => {
   it('admin opens a new draft of 建筑工程施工许可证核发, shortens the promised limit and publishes it', async () => {
-    const p = page!;
-    await login(p, server.baseUrl, 'admin', server.password);
+    const p = env.page;
+    await login(p, env.server.baseUrl, 'admin', env.server.password);
     await p.getByTestId('menu-admin-catalog-matters').click();
     await p.waitForURL((url) => url.pathname === '/admin/catalog/matters');
     await p.getByTestId('catalog-matters-table').waitFor({ state: 'visible' });
@@ -60,9 +39,42 @@ describe('catalog', () => {
     await screenshot(p, 'catalog-matter-versions');
   });
 
+  it('admin publishes a new version of the small-project process with a longer permit stage', async () => {
+    const p = env.page;
+    await login(p, env.server.baseUrl, 'admin', env.server.password);
+    await p.goto(`${env.server.baseUrl}/admin/catalog/processes`);
+    await p.getByTestId('catalog-process-row-SZ-T4').click();
+    await p.waitForURL((url) => /^\/admin\/catalog\/processes\/\d+$/.test(url.pathname));
+    expect(await visibleText(p.getByTestId('process-stage-3'))).toContain('5 工作日');
+
+    await p.getByTestId('process-new-draft').click();
+    await p.getByTestId('process-save').waitFor({ state: 'visible' });
+    await p.getByTestId('process-tab-stages').click();
+    const limit = p.getByTestId('process-stage-edit-3').locator('.el-input-number input');
+    expect(await limit.inputValue()).toBe('5');
+    await limit.fill('6');
+    await limit.press('Tab');
+    await p.getByTestId('process-publish').click();
+    await p.locator('.el-message-box__btns .el-button--primary').click();
+    await p.locator('.el-message', { hasText: '已发布 v2' }).waitFor({ state: 'visible' });
+    await p.getByTestId('process-new-draft').waitFor({ state: 'visible' });
+    await p.getByTestId('process-tab-diagram').click();
+    expect(await visibleText(p.getByTestId('process-stage-3'))).toContain('6 工作日');
+    await screenshot(p, 'catalog-process-published');
+  });
+
+  it('a visitor sees the new process version in the public guide', async () => {
+    const p = env.page;
+    await p.goto(`${env.server.baseUrl}/guide`);
+    await p.getByTestId('guide-process-SZ-T4').click();
+    const stage3 = p.getByTestId('guide-stage-3');
+    await stage3.filter({ hasText: '6 个工作日' }).waitFor({ state: 'visible' });
+    expect(await visibleText(stage3)).toContain('建筑工程施工许可证核发');
+  });
+
   it('a visitor finds the matter by a Chinese search and sees the new promised limit', async () => {
-    const p = page!;
-    await p.goto(`${server.baseUrl}/login`);
+    const p = env.page;
+    await p.goto(`${env.server.baseUrl}/login`);
     await p.getByTestId('login-guide-link').click();
     await p.waitForURL((url) => url.pathname === '/guide');
     await p.getByTestId('guide-nav-matters').click();
@@ -84,8 +96,8 @@ describe('catalog', () => {
   });
 
   it('a visitor answers the questions of the industrial process and gets an explained matter list', async () => {
-    const p = page!;
-    await p.goto(`${server.baseUrl}/guide`);
+    const p = env.page;
+    await p.goto(`${env.server.baseUrl}/guide`);
     await p.getByTestId('guide-process-SZ-T6').click();
     await p.getByTestId('guide-question-eia').waitFor({ state: 'visible' });
 
@@ -95,6 +107,9 @@ describe('catalog', () => {
     const area = p.getByTestId('guide-answer-landArea').locator('input');
     await area.fill('2');
     await area.press('Tab');
+    const height = p.getByTestId('guide-answer-buildingHeight').locator('input');
+    await height.fill('20');
+    await height.press('Tab');
     await p.getByTestId('guide-answer-specialFire-no').click();
     await p.getByTestId('guide-answer-civilAirDefence-none').click();
     await p.getByTestId('guide-answer-earthwork-no').click();
@@ -118,9 +133,9 @@ describe('catalog', () => {
   });
 
   it('the guide fits a 375 px phone', async () => {
-    const p = page!;
+    const p = env.page;
     await p.setViewportSize(MOBILE);
-    await p.goto(`${server.baseUrl}/guide`);
+    await p.goto(`${env.server.baseUrl}/guide`);
     await p.getByTestId('guide-process-SZ-T6').click();
     await p.getByTestId('guide-stage-1').waitFor({ state: 'visible' });
     const { scrollWidth, clientWidth } = await horizontalOverflow(p);

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../apps/server/src/db/seed/demo.ts';
-import { isLoginUrl, launchBrowser, login, logout, screenshot, screenshotOnFailure, visibleText, type TestBrowser } from './support/browser.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { isLoginUrl, login, logout, screenshot, visibleText } from './support/browser.ts';
+import { useServerAndBrowser } from './support/session.ts';
 
 /**
  * Every demo account signs in through the login page and lands on its own role's home, which
@@ -21,28 +20,7 @@ const EXPECTED: Array<{ username: string; home: string; scope: string }> = [
   { username: 'agency', home: 'home-agency', scope: '中介机构账号' },
 ];
 
-let server: TestServer;
-let browser: TestBrowser;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async (ctx) => {
-  // Each test starts signed out, on a fresh tab.
-  await browser.context.clearCookies();
-  page = await browser.context.newPage();
-  screenshotOnFailure(ctx, () => page);
-});
-afterEach(async () => {
-  await page?.close();
-  page = undefined;
-});
+const env = useServerAndBrowser();
 
 describe('signing in as each demo account', () => {
   it('covers every demo account the server seeds, with its role', () => {
@@ -53,14 +31,14 @@ describe('signing in as each demo account', () => {
   });
 
   it.each(EXPECTED)('$username sees $home scoped to $scope, then logs out', async ({ username, home, scope }) => {
-    const p = page!;
+    const p = env.page;
     const account = DEMO_ACCOUNTS.find((a) => a.username === username)!;
 
-    await p.goto(server.baseUrl);
+    await p.goto(env.server.baseUrl);
     await p.waitForURL(isLoginUrl);
     expect(await visibleText(p.getByTestId('product-name'))).toContain('通办');
 
-    await login(p, server.baseUrl, username, server.password);
+    await login(p, env.server.baseUrl, username, env.server.password);
     expect(new URL(p.url()).pathname).toBe('/');
     await p.getByTestId(home).waitFor({ state: 'visible' });
     expect(await visibleText(p.getByTestId('home-scope'))).toBe(scope);
@@ -73,15 +51,15 @@ describe('signing in as each demo account', () => {
     await logout(p);
     expect(new URL(p.url()).pathname).toBe('/login');
     // Signed out for real: the home page sends us back to the login page.
-    await p.goto(server.baseUrl);
+    await p.goto(env.server.baseUrl);
     await p.waitForURL(isLoginUrl);
     await p.getByTestId('login-username').waitFor({ state: 'visible' });
     expect(await p.getByTestId(home).count()).toBe(0);
   });
 
   it('a wrong password shows INVALID_CREDENTIALS and stays on the login page', async () => {
-    const p = page!;
-    await p.goto(`${server.baseUrl}/login`);
+    const p = env.page;
+    await p.goto(`${env.server.baseUrl}/login`);
     await p.getByTestId('login-username').fill('reviewer');
     await p.getByTestId('login-password').fill('not-the-password-1');
     await p.getByTestId('login-submit').click();
@@ -96,7 +74,7 @@ describe('signing in as each demo account', () => {
     await screenshot(p, 'login-invalid-credentials');
 
     // The right password still works afterwards (one failure does not lock the account).
-    await login(p, server.baseUrl, 'reviewer', server.password);
+    await login(p, env.server.baseUrl, 'reviewer', env.server.password);
     await p.getByTestId('home-reviewer').waitFor({ state: 'visible' });
   });
 });

@@ -23,6 +23,21 @@ export interface VersionDiff {
 
 export type Formatter = (value: unknown) => string;
 
+/**
+ * The compare view's formatter: yes / no for booleans, "none" for empty values, lists joined with
+ * commas, objects as JSON. `t` is vue-i18n's.
+ */
+export function diffFormatter(t: (key: string) => string): Formatter {
+  return (v) => {
+    if (v === true) return t('common.yes');
+    if (v === false) return t('common.no');
+    if (v === null || v === undefined || v === '') return t('common.none');
+    if (Array.isArray(v)) return v.map((i) => (typeof i === 'object' ? JSON.stringify(i) : String(i))).join(', ');
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  };
+}
+
 export type FieldSpec<T> = { key: keyof T & string; label: string };
 
 export function diffFields<T extends object>(a: T, b: T, specs: FieldSpec<T>[], fmt: Formatter): FieldChange[] {
