@@ -96,16 +96,21 @@ export const MatterVersion = Type.Object({
 });
 export type MatterVersion = Static<typeof MatterVersion>;
 
+/** Which versions of a document are published and open as a draft (null: none). */
+const VersionPointers = {
+  publishedVersion: Nullable(Type.Integer()),
+  publishedVersionId: Nullable(Type.Integer()),
+  draftVersion: Nullable(Type.Integer()),
+  draftVersionId: Nullable(Type.Integer()),
+};
+
 export const MatterSummary = Type.Object({
   matterId: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
   departmentId: Type.Integer(),
   departmentName: Type.String(),
-  publishedVersion: Nullable(Type.Integer()),
-  publishedVersionId: Nullable(Type.Integer()),
-  draftVersion: Nullable(Type.Integer()),
-  draftVersionId: Nullable(Type.Integer()),
+  ...VersionPointers,
   legalLimitDays: Type.Integer(),
   promisedLimitDays: Type.Integer(),
   limitKind: Type.String(),
@@ -207,10 +212,7 @@ export const ProcessSummary = Type.Object({
   regionCode: Type.String(),
   regionName: Type.String(),
   name: Type.String(),
-  publishedVersion: Nullable(Type.Integer()),
-  publishedVersionId: Nullable(Type.Integer()),
-  draftVersion: Nullable(Type.Integer()),
-  draftVersionId: Nullable(Type.Integer()),
+  ...VersionPointers,
 });
 export type ProcessSummary = Static<typeof ProcessSummary>;
 
