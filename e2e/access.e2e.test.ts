@@ -141,7 +141,7 @@ describe('phone layout', () => {
     const menu = p.getByTestId('side-menu');
     await menu.waitFor({ state: 'visible' });
     expect(await visibleText(p.getByTestId('menu-home'))).toBe('首页');
-    expect(await visibleText(p.getByTestId('menu-placeholder-acceptance'))).toContain('受理台');
+    expect(await visibleText(p.getByTestId('menu-window-acceptance'))).toContain('受理台');
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     expect((await horizontalOverflow(p)).scrollWidth).toBeLessThanOrEqual(MOBILE.width + 1);
     await screenshot(p, 'mobile-clerk-menu');

@@ -7,7 +7,7 @@ import { useServerAndBrowser } from './support/session.ts';
 const env = useServerAndBrowser();
 
 const NEW_USER = {
-  username: 'reviewer.sthj',
+  username: 'reviewer.sthj.chen',
   displayName: '陈环评（市生态环境局）',
   password: 'Sthj-Review-2026',
 };
@@ -32,7 +32,7 @@ describe('administration', () => {
     await p.waitForURL((url) => url.pathname === '/admin/users');
     const table = p.getByTestId('users-table');
     // The seeded accounts are listed.
-    await table.getByText('supervisor.gusu', { exact: true }).waitFor({ state: 'visible' });
+    await table.getByText('reviewer.zrzy', { exact: true }).waitFor({ state: 'visible' });
     expect(await visibleText(table.locator('tr', { hasText: 'reviewer.zrzy' }))).toContain('苏州市自然资源和规划局');
     await screenshot(p, 'admin-users');
 
@@ -64,7 +64,7 @@ describe('administration', () => {
     expect(await visibleText(p.getByTestId('user-menu-name'))).toBe(NEW_USER.displayName);
     // A reviewer has no administration entries.
     expect(await p.getByTestId('menu-admin-users').count()).toBe(0);
-    await screenshot(p, 'home-reviewer.sthj');
+    await screenshot(p, 'home-reviewer.sthj.chen');
     await logout(p);
   });
 

@@ -4,31 +4,19 @@
  * docs/decisions/0005) versus all on one chain (what a single global chain would force), next to
  * pgbench TPC-B measured in the same run. Usage: DATABASE_URL=postgres://… npm run bench:audit
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase } from '../../apps/server/src/db/database.ts';
 import { migrateToLatest } from '../../apps/server/src/db/migrate.ts';
 import { inTransaction } from '../../apps/server/src/db/transaction.ts';
 import { systemClock } from '../../apps/server/src/lib/clock.ts';
 import { AuditService } from '../../apps/server/src/modules/audit/audit.service.ts';
+import { createBenchDatabase, pct, pgbenchTpcb } from '../support.ts';
 
-const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS || 16);
 
-function pct(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 async function main() {
-  const name = `tb_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, poolSize: CLIENTS });
+  const bench = await createBenchDatabase();
+  const database = await openDatabase({ databaseUrl: bench.url, dataDir: null, poolSize: CLIENTS });
   await migrateToLatest(database.db);
   const audit = new AuditService(systemClock);
   const ctx = { actor: null, requestId: 'bench', ip: '127.0.0.1' };
@@ -61,18 +49,9 @@ async function main() {
   console.log(JSON.stringify({ verify: { ok: verify.ok, checked: verify.checked, ms: Math.round(verifyMs) } }));
 
   await database.close();
-  let tpcb: number | null = null;
-  try {
-    const env = { ...process.env, PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: url.username || 'postgres' };
-    execFileSync('pgbench', ['-i', '-q', '-s', '10', name], { env, stdio: 'ignore' });
-    const out = execFileSync('pgbench', ['-c', '8', '-j', '2', '-T', String(SECONDS), name], { env, encoding: 'utf8' });
-    tpcb = Math.round(Number(/tps = ([\d.]+)/.exec(out)?.[1]));
-  } catch (err) {
-    console.error('pgbench unavailable:', (err as Error).message);
-  }
+  await bench.drop();
+  const tpcb = (await pgbenchTpcb({ scale: 10, clients: 8, threads: 2, seconds: SECONDS }))?.tps ?? null;
   console.log(JSON.stringify({ pgbenchTpcb: tpcb, ratioManyChains: tpcb ? +(many.perSecond / tpcb).toFixed(2) : null, ratioOneChain: tpcb ? +(one.perSecond / tpcb).toFixed(2) : null }));
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
 }
 
 await main();

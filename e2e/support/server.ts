@@ -49,7 +49,8 @@ function waitForExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startServer(): Promise<TestServer> {
+/** `env` adds to the server's environment, e.g. `{ CLOCK_WARN_DAYS: '5' }` for clocks that warn at once. */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(repoRoot, 'apps/web/dist/index.html'))) {
     throw new Error('apps/web/dist is missing: run `npm run test:e2e` (or `node scripts/ensure-web-built.mjs`) first');
   }
@@ -61,8 +62,11 @@ export async function startServer(): Promise<TestServer> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SEED_DEMO: 'true',
+    // Browser tests build their own data; the simulated 18-month history would only slow every start.
+    SEED_HISTORY: 'false',
     DEMO_PASSWORD: E2E_PASSWORD,
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
   delete env.DATABASE_URL; // always embedded PGlite, see above
   const child = spawn(tsx, ['src/main.ts'], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,15 +14,16 @@ export interface ServerAndBrowser {
 /**
  * The usual setup of a test file: one server and one browser for the whole file; each test starts
  * signed out (cookies cleared), on a fresh tab that is closed afterwards, with a screenshot kept
- * when it fails. Call at the top level of the file; it registers the hooks.
+ * when it fails. Call at the top level of the file; it registers the hooks. `env` goes to the
+ * server (see {@link startServer}).
  */
-export function useServerAndBrowser(): ServerAndBrowser {
+export function useServerAndBrowser(options: { env?: Record<string, string> } = {}): ServerAndBrowser {
   let server: TestServer | undefined;
   let browser: TestBrowser | undefined;
   let page: Page | undefined;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(options.env);
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -15,6 +15,8 @@ import { organizationRoutes } from './modules/organization/organization.routes.t
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { workflowRoutes } from './modules/workflow/workflow.routes.ts';
+import { procedureRoutes } from './modules/workflow/procedures.routes.ts';
 
 export interface BuildOptions {
   /** pino logging; false in tests. */
@@ -79,6 +81,8 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
   await app.register(organizationRoutes(services));
   await app.register(auditRoutes(services));
   await app.register(catalogRoutes(services));
+  await app.register(workflowRoutes(services));
+  await app.register(procedureRoutes(services));
 
   await registerWeb(app, opts.web === false ? null : config.webDist);
   return app;

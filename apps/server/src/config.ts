@@ -36,6 +36,12 @@ export interface Config {
   demoPassword: string | null;
   /** Interval of the job that anchors the audit chains into the global chain (`AUDIT_ANCHOR_INTERVAL_MS`, default 60000). */
   auditAnchorIntervalMs: number;
+  /** Folder of uploaded files, stored by SM3 digest (`FILES_DIR`, default <dataDir>/files). */
+  filesDir: string;
+  /** Yellow clock warning this many working days before a due date (`CLOCK_WARN_DAYS`, default 3). */
+  clockWarnDays: number;
+  /** Interval of the clock warning job (`CLOCK_JOB_INTERVAL_MS`, default 60000). */
+  clockJobIntervalMs: number;
   /** Folder of the built web app (`WEB_DIST`, default apps/web/dist). */
   webDist: string;
   /** pino log level (`LOG_LEVEL`, default info). */
@@ -78,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: bool(env, 'SEED_DEMO', embedded),
     demoPassword: env.DEMO_PASSWORD || (embedded ? EMBEDDED_DEMO_PASSWORD : null),
     auditAnchorIntervalMs: int(env, 'AUDIT_ANCHOR_INTERVAL_MS', 60_000),
+    filesDir: path.resolve(env.FILES_DIR || path.join(env.DATA_DIR || path.join(repoRoot, 'data'), 'files')),
+    clockWarnDays: int(env, 'CLOCK_WARN_DAYS', 3),
+    clockJobIntervalMs: int(env, 'CLOCK_JOB_INTERVAL_MS', 60_000),
     webDist: path.resolve(env.WEB_DIST || path.join(repoRoot, 'apps/web/dist')),
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -16,6 +16,7 @@ interface Job {
 export function startJobs(s: Services, log: FastifyBaseLogger): () => Promise<void> {
   const jobs: Job[] = [
     { name: 'audit.anchor', everyMs: s.config.auditAnchorIntervalMs, run: () => s.audit.anchor(s.database.db) },
+    { name: 'clock.warnings', everyMs: s.config.clockJobIntervalMs, run: () => s.supervision.runWarnings() },
     { name: 'sessions.cleanup', everyMs: 15 * 60_000, run: () => accountsRepository.deleteExpiredSessions(s.database.db, s.clock.now()) },
   ];
   const running = new Set<Promise<unknown>>();

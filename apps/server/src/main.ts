@@ -3,6 +3,7 @@ import { boot } from './boot.ts';
 import { loadConfig } from './config.ts';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed/demo.ts';
 import { seedCatalog } from './db/seed/catalog.ts';
+import { historyProjectsFromEnv, seedHistory } from './db/seed/history.ts';
 import { startJobs } from './jobs.ts';
 
 const config = loadConfig();
@@ -16,6 +17,21 @@ if (config.seedDemo) {
   }
   await seedDemo(services.database.db, services.audit, config.demoPassword);
   await seedCatalog(services);
+  const historyProjects = embedded ? historyProjectsFromEnv() : null;
+  if (historyProjects) {
+    // First start only (it does nothing once applications exist); SEED_HISTORY=false skips it.
+    const started = Date.now();
+    try {
+      const h = await seedHistory(services.database, config, {
+        projects: historyProjects,
+        log: (line) => console.log(line),
+        onStart: () => console.log(`通办: simulating 18 months of demo history (${historyProjects} projects) on first start, about a minute…`),
+      });
+      if (h.created) console.log(`通办: demo history ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${h.projects} projects, ${h.applications} applications, ${h.commands} commands${h.errors ? `, ${h.errors} failed actions skipped` : ''}`);
+    } catch (err) {
+      console.error('通办: demo history failed; starting without it', err);
+    }
+  }
 }
 
 const app = await buildApp(services, { logger: true });

@@ -9,6 +9,13 @@ import { OrganizationService } from './modules/organization/organization.service
 import { MattersService } from './modules/catalog/matters.service.ts';
 import { ProcessesService } from './modules/catalog/processes.service.ts';
 import { CatalogExcelService } from './modules/catalog/catalog-excel.service.ts';
+import { CalendarService } from './modules/workflow/calendar.service.ts';
+import { WorkflowRunner } from './modules/workflow/workflow.runner.ts';
+import { ApplicationsService } from './modules/workflow/applications.service.ts';
+import { TasksService } from './modules/workflow/tasks.service.ts';
+import { ProjectsService } from './modules/workflow/projects.service.ts';
+import { SupervisionService } from './modules/workflow/supervision.service.ts';
+import { FileStore } from './modules/workflow/file-store.ts';
 
 /** Every service, wired once per process (or per test). */
 export interface Services {
@@ -23,6 +30,12 @@ export interface Services {
   matters: MattersService;
   processes: ProcessesService;
   catalogExcel: CatalogExcelService;
+  calendars: CalendarService;
+  runner: WorkflowRunner;
+  projects: ProjectsService;
+  applications: ApplicationsService;
+  tasks: TasksService;
+  supervision: SupervisionService;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
@@ -30,6 +43,10 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const audit = new AuditService(clock);
   const matters = new MattersService(db, clock, audit);
   const processes = new ProcessesService(db, clock, audit);
+  const calendars = new CalendarService(db, clock, audit, config.clockWarnDays);
+  const runner = new WorkflowRunner(db, clock, audit, calendars);
+  calendars.onChange = (trx, calendar) => runner.recomputeClocks(trx, calendar);
+  const applications = new ApplicationsService(db, clock, audit, processes, calendars, runner, new FileStore(config.filesDir));
   return {
     database,
     config,
@@ -42,5 +59,11 @@ export function createServices(database: Database, config: Config, clock: Clock)
     matters,
     processes,
     catalogExcel: new CatalogExcelService(db, matters, processes),
+    calendars,
+    runner,
+    projects: new ProjectsService(db, clock, audit),
+    applications,
+    tasks: new TasksService(db, clock, calendars, runner, applications),
+    supervision: new SupervisionService(db, clock, audit, calendars),
   };
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
@@ -72,7 +74,8 @@ export interface TestContext {
 /** A real app on a real database with the demo world loaded and a hand-driven clock. */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
   const database = await freshDatabase();
-  const config = { ...loadConfig({}), databaseUrl: database.url, ...overrides };
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-files-'));
+  const config = { ...loadConfig({}), databaseUrl: database.url, filesDir, ...overrides };
   const clock = new ManualClock(TEST_EPOCH);
   const services = createServices(database, config, clock);
   const app = await buildApp(services, { logger: false, web: false });
@@ -86,6 +89,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     async close() {
       await app.close();
       await database.close();
+      fs.rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -30,7 +30,8 @@ const freePort = () =>
   });
 
 function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'true', DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' };
+  // The simulated demo history has its own test (history.test.ts) and would add a minute here.
+  const e: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'true', SEED_HISTORY: 'false', DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' };
   if (databaseUrl) e.DATABASE_URL = databaseUrl;
   else delete e.DATABASE_URL;
   return e;

@@ -26,6 +26,8 @@ export interface EnterpriseDto {
   uscc: string;
   name: string;
   regionCode: string;
+  /** Good credit: may be accepted with deficiency (容缺受理). */
+  deficiencyEligible: boolean;
   createdAt: string;
 }
 

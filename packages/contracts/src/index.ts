@@ -3,3 +3,4 @@ export * from './roles.ts';
 export * from './api.ts';
 export * from './uscc.ts';
 export * from './catalog.ts';
+export * from './applications.ts';

@@ -17,5 +17,5 @@ export const ROLE_BINDING: Record<Role, 'enterprise' | 'department' | 'region' |
  * Scopes an API key may carry. A key acts as its owner and never beyond the owner's role and
  * scope; the key's scopes narrow that further.
  */
-export const API_KEY_SCOPES = ['accounts:read', 'accounts:write', 'audit:read', 'catalog:read', 'catalog:write'] as const;
+export const API_KEY_SCOPES = ['accounts:read', 'accounts:write', 'audit:read', 'catalog:read', 'catalog:write', 'applications:read', 'applications:write', 'tasks:write'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -54,10 +54,15 @@ class SerializedPGliteDialect extends PGliteDialect {
   }
 }
 
+/** A DATE is a local calendar day ('YYYY-MM-DD'), never an instant: both drivers return the text. */
+const DATE_OID = 1082;
+const keepText = (v: string) => v;
+
 /** pg returns int8 (count(*), bigserial) as strings; PGlite as numbers. Make both numbers. */
 const parseInt8 = (v: string) => Number(v);
 function getTypeParser(oid: number): (v: string) => unknown {
   if (oid === 20) return parseInt8;
+  if (oid === DATE_OID) return keepText;
   // pg types its parsers as returning any; they return the parsed column value.
   return pg.types.getTypeParser(oid, 'text') as (v: string) => unknown;
 }
@@ -82,7 +87,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return { db, kind: 'postgresql', close: () => db.destroy() };
   }
   if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
-  const pglite = new PGlite({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(opts.loadDataDir && { loadDataDir: opts.loadDataDir }) });
+  const pglite = new PGlite({ parsers: { [DATE_OID]: keepText }, ...(opts.dataDir && { dataDir: opts.dataDir }), ...(opts.loadDataDir && { loadDataDir: opts.loadDataDir }) });
   await pglite.waitReady;
   const db = new Kysely<DB>({ dialect: new SerializedPGliteDialect({ pglite }) });
   return { db, kind: 'pglite', close: () => db.destroy(), pglite };

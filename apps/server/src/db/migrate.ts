@@ -2,6 +2,8 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Kysely } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_catalog.ts';
+import * as m0003 from './migrations/0003_applications.ts';
+import * as m0004 from './migrations/0004_inbox_indexes.ts';
 
 /**
  * The migrations, listed explicitly (not read from the folder) so they run the same from tsx,
@@ -10,6 +12,8 @@ import * as m0002 from './migrations/0002_catalog.ts';
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_catalog': m0002,
+  '0003_applications': m0003,
+  '0004_inbox_indexes': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -30,6 +30,7 @@ export interface EnterpriseTable {
   uscc: string;
   name: string;
   region_code: string;
+  deficiency_eligible: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -116,7 +117,7 @@ export interface AuditAnchorTable {
   hash: string;
 }
 
-export interface DB extends CatalogDB {
+export interface DB extends CatalogDB, WorkflowDB {
   region: RegionTable;
   department: DepartmentTable;
   enterprise: EnterpriseTable;
@@ -264,3 +265,199 @@ export interface CatalogDB {
   process_stage: ProcessStageTable;
   stage_matter: StageMatterTable;
 }
+
+// ---- applications and the approval engine (migration 0003)
+
+export interface ProjectTable {
+  id: Generated<number>;
+  code: string;
+  enterprise_id: number;
+  name: string;
+  project_type: number;
+  region_code: string;
+  investment: number;
+  land_area: number;
+  floor_area: number;
+  location: string;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProcedureDefinitionTable {
+  id: Generated<number>;
+  code: string;
+  version: number;
+  name: string;
+  department_id: number | null;
+  definition: Json<unknown>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+/** One applying matter chosen by guided selection, pinned to the version published at the time. */
+export interface SelectionEntry {
+  matterId: number;
+  matterVersionId: number;
+  code: string;
+  name: string;
+  departmentId: number;
+  reason: string;
+  mandatory: boolean;
+  prerequisites: string[];
+  deficiencyAllowed: boolean;
+}
+
+export interface ApplicationTable {
+  id: Generated<number>;
+  number: string | null;
+  project_id: number;
+  enterprise_id: number;
+  region_code: string;
+  process_version_id: number;
+  process_stage_id: number;
+  stage_code: number;
+  lead_department_id: number;
+  stage_limit_days: number;
+  stage_due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  answers: Json<Record<string, string | number | boolean | null>>;
+  selection: Json<SelectionEntry[]>;
+  form: Json<Record<string, unknown>>;
+  status: string;
+  national_code: number | null;
+  supplement_items: Json<unknown> | null;
+  deficiency: Json<unknown> | null;
+  outcome: string | null;
+  decision_reason: string | null;
+  created_by: number;
+  accepted_by: number | null;
+  submitted_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  concluded_at: Timestamp | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApprovalCaseTable {
+  id: string;
+  application_id: number;
+  seq: number;
+  matter_id: number;
+  matter_version_id: number;
+  matter_code: string;
+  matter_name: string;
+  department_id: number;
+  region_code: string;
+  procedure_id: number;
+  prerequisites: Json<string[]>;
+  status: string;
+  national_code: number;
+  step_key: string | null;
+  round: number;
+  proposal: string | null;
+  started_at: Timestamp | null;
+  concluded_at: Timestamp | null;
+  pauses: Json<unknown[]>;
+  limit_kind: 'working' | 'calendar';
+  limit_days: number;
+  legal_limit_days: number;
+  due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  warn_date: ColumnType<string | null, string | null | undefined, string | null>;
+  provisional: boolean;
+  yellow_notified_at: Timestamp | null;
+  red_notified_at: Timestamp | null;
+  version: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TaskTable {
+  id: string;
+  application_id: number;
+  case_id: string;
+  step_key: string;
+  round: number;
+  role: 'reviewer' | 'approver';
+  department_id: number;
+  status: 'open' | 'done' | 'cancelled';
+  assignee_id: number | null;
+  claimed: boolean;
+  delegated_to: number | null;
+  delegate_opinion: string | null;
+  origin: string;
+  decision: 'approve' | 'refuse' | null;
+  opinion: string | null;
+  due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+  completed_by: number | null;
+  version: number;
+}
+
+export interface WorkflowEventTable {
+  id: Generated<number>;
+  application_id: number;
+  case_id: string | null;
+  task_id: string | null;
+  type: string;
+  national_code: number | null;
+  actor_id: number;
+  at: Timestamp;
+  data: Json<Record<string, unknown>>;
+}
+
+export interface ApplicationMaterialTable {
+  id: Generated<number>;
+  application_id: number;
+  requirement_id: number;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sm3: string;
+  uploaded_by: number;
+  uploaded_at: Generated<Date>;
+  removed_at: Timestamp | null;
+}
+
+export interface CalendarYearTable {
+  year: number;
+  holidays: Json<string[]>;
+  workdays: Json<string[]>;
+  notice: string;
+  version: Generated<number>;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  application_id: number | null;
+  case_id: string | null;
+  dedupe_key: string | null;
+  title: string;
+  body: string;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+export interface WorkflowDB {
+  project: ProjectTable;
+  procedure_definition: ProcedureDefinitionTable;
+  application: ApplicationTable;
+  approval_case: ApprovalCaseTable;
+  task: TaskTable;
+  workflow_event: WorkflowEventTable;
+  application_material: ApplicationMaterialTable;
+  calendar_year: CalendarYearTable;
+  notification: NotificationTable;
+}
+
+export type ProjectRow = Selectable<ProjectTable>;
+export type ApplicationRow = Selectable<ApplicationTable>;
+export type ApprovalCaseRow = Selectable<ApprovalCaseTable>;
+export type TaskRow = Selectable<TaskTable>;
+export type WorkflowEventRow = Selectable<WorkflowEventTable>;

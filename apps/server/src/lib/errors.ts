@@ -33,6 +33,9 @@ export const ERROR_DEFAULTS: Record<ErrorCode, { status: number; zh: string; en:
   VERSION_FROZEN: { status: 409, zh: '已发布或已废止的版本不能修改，请新建草稿', en: 'A published or retired version is frozen; start a new draft' },
   NOT_PUBLISHED: { status: 404, zh: '尚无已发布版本', en: 'There is no published version' },
   IMPORT_FAILED: { status: 400, zh: '导入文件有错误，未做任何修改', en: 'The import file has errors; nothing was changed' },
+  INVALID_STATE: { status: 409, zh: '当前状态下不能进行此操作', en: 'This is not possible in the current state' },
+  SUBMIT_CHECK_FAILED: { status: 422, zh: '申报材料或表单不完整，请按提示补齐后再提交', en: 'The application is incomplete; complete the listed items first' },
+  FILE_TYPE_REFUSED: { status: 415, zh: '文件类型不符合该材料的要求', en: 'The file type is not accepted for this material' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试', en: 'Internal server error; please retry later' },
 };
 

@@ -76,6 +76,7 @@ export const EnterpriseSchema = Type.Object({
   uscc: Type.String(),
   name: Type.String(),
   regionCode: Type.String(),
+  deficiencyEligible: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
 });
 

@@ -1,7 +1,11 @@
 /** English. Typed against the zh-CN messages so both files keep exactly the same keys. */
+import applicationsEnUS from './applications.en-US';
+import approvalEnUS from './approval.en-US';
 import type { Messages } from './zh-CN';
 
 const enUS: Messages = {
+  ...approvalEnUS,
+  ...applicationsEnUS,
   app: {
     name: 'Tongban',
     subtitle: 'Construction Project Approval Management System',
@@ -87,6 +91,7 @@ const enUS: Messages = {
   features: {
     myProjects: { title: 'My projects', desc: "Register and manage your enterprise's construction projects" },
     apply: { title: 'Apply', desc: 'Fill one form and upload one set of materials per stage, then submit online' },
+    myApplications: { title: 'My applications', desc: 'Acceptance, parallel handling, supplement requests and time limits of your applications' },
     approvalMap: { title: 'Approval map', desc: 'Progress and remaining time of every stage and matter' },
     certificates: { title: 'E-certificates', desc: 'Download and verify approval documents and certificates' },
     acceptance: { title: 'Acceptance desk', desc: 'Check completeness; accept, refuse or accept with deficiency' },
@@ -102,6 +107,7 @@ const enUS: Messages = {
     users: { title: 'Users', desc: 'Accounts, roles and their enterprise, department or region' },
     departments: { title: 'Departments', desc: 'The comprehensive window and the approving departments' },
     regions: { title: 'Regions', desc: 'Province, city and district administrative divisions' },
+    calendar: { title: 'Working calendar', desc: 'Enter the State Council holiday notice; time limits count official working days' },
   },
   home: {
     welcome: 'Welcome, {name}',

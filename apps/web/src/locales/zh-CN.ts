@@ -2,7 +2,12 @@
  * Simplified Chinese, the default language. en-US.ts must have exactly the same keys (it is typed
  * against `Messages`). vue-i18n reserves the characters { } @ $ |: write them as {'@'} etc.
  */
+import applicationsZhCN from './applications.zh-CN';
+import approvalZhCN from './approval.zh-CN';
+
 const zhCN = {
+  ...approvalZhCN,
+  ...applicationsZhCN,
   app: {
     name: '通办',
     subtitle: '工程建设项目审批管理系统',
@@ -88,6 +93,7 @@ const zhCN = {
   features: {
     myProjects: { title: '我的项目', desc: '登记和管理本企业的工程建设项目' },
     apply: { title: '申报', desc: '按阶段填写一张表单、上传一套材料，在线提交申报' },
+    myApplications: { title: '我的申报', desc: '查看申报的受理、并联办理进度、补正要求和时限' },
     approvalMap: { title: '审批地图', desc: '查看每个阶段、每个事项的办理进度和剩余时限' },
     certificates: { title: '电子证照', desc: '下载和核验审批结果文件与电子证照' },
     acceptance: { title: '受理台', desc: '审查材料完整性，受理、不予受理或容缺受理' },
@@ -103,6 +109,7 @@ const zhCN = {
     users: { title: '用户管理', desc: '账号、角色与所属企业、部门或区划' },
     departments: { title: '部门管理', desc: '综合窗口与各审批部门' },
     regions: { title: '行政区划', desc: '省、市、区县三级行政区划' },
+    calendar: { title: '工作日历', desc: '录入国务院节假日安排，办理时限按法定工作日计算' },
   },
   home: {
     welcome: '欢迎，{name}',

@@ -1,5 +1,7 @@
 import type { Role } from '@tongban/contracts';
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteLocationRaw } from 'vue-router';
+import { calendarRoutes } from '@/features/calendar/routes';
+import { applicationsRoutes } from '@/features/applications/routes';
 import { catalogRoutes } from '@/features/catalog/routes';
 import { departmentsRoutes } from '@/features/departments/routes';
 import { authRoutes } from '@/features/auth/routes';
@@ -8,6 +10,8 @@ import { errorRoutes } from '@/features/errors/routes';
 import { guideRoutes } from '@/features/guide/routes';
 import { homeRoutes } from '@/features/home/routes';
 import { regionsRoutes } from '@/features/regions/routes';
+import { supervisionRoutes } from '@/features/supervision/routes';
+import { tasksRoutes } from '@/features/tasks/routes';
 import { usersRoutes } from '@/features/users/routes';
 import { i18n } from '@/locales';
 
@@ -34,7 +38,7 @@ export const router = createRouter({
     {
       path: '/',
       component: () => import('@/features/shell/components/AppLayout.vue'),
-      children: [...homeRoutes, ...usersRoutes, ...departmentsRoutes, ...regionsRoutes, ...catalogRoutes, ...errorRoutes],
+      children: [...homeRoutes, ...usersRoutes, ...departmentsRoutes, ...regionsRoutes, ...catalogRoutes, ...tasksRoutes, ...supervisionRoutes, ...calendarRoutes, ...applicationsRoutes, ...errorRoutes],
     },
   ],
   scrollBehavior: () => ({ top: 0 }),

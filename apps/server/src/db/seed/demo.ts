@@ -32,8 +32,9 @@ export const DEMO_DEPARTMENTS: Array<{ code: string; name: string; name_en: stri
 ];
 
 const uscc = (first17: string) => first17 + usccCheckChar(first17);
+/** The first enterprise has a good credit record: eligible for acceptance with deficiency (容缺受理). */
 export const DEMO_ENTERPRISES = [
-  { uscc: uscc('91320508MA1PDEM00'), name: '苏州示范置业有限公司', region_code: '320508' },
+  { uscc: uscc('91320508MA1PDEM00'), name: '苏州示范置业有限公司', region_code: '320508', deficiency_eligible: true },
   { uscc: uscc('91320594MA1NANWC0'), name: '苏州工业园区纳米新材料有限公司', region_code: '320571' },
   { uscc: uscc('91320213MA1LXJ8F0'), name: '无锡梁溪建设发展有限公司', region_code: '320213' },
 ];
@@ -55,6 +56,21 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'reviewer', displayName: '赵审核（市住建局）', role: 'reviewer', departmentCode: 'SZ-ZJJ' },
   { username: 'approver', displayName: '钱签发（市住建局）', role: 'approver', departmentCode: 'SZ-ZJJ' },
   { username: 'reviewer.zrzy', displayName: '孙规划（市自然资源和规划局）', role: 'reviewer', departmentCode: 'SZ-ZRZY' },
+  { username: 'reviewer2', displayName: '冯复核（市住建局）', role: 'reviewer', departmentCode: 'SZ-ZJJ' },
+  { username: 'approver.zrzy', displayName: '陈签发（市自然资源和规划局）', role: 'approver', departmentCode: 'SZ-ZRZY' },
+  ...(
+    [
+      ['fgw', 'SZ-FGW', '市发改委'],
+      ['sthj', 'SZ-STHJ', '市生态环境局'],
+      ['rfb', 'SZ-RFB', '市人防办'],
+      ['swj', 'SZ-SWJ', '市水务局'],
+      ['cgj', 'SZ-CGJ', '市城管局'],
+      ['dag', 'SZ-DAG', '市档案馆'],
+    ] as const
+  ).flatMap(([key, code, name]): DemoAccount[] => [
+    { username: `reviewer.${key}`, displayName: `审核员（${name}）`, role: 'reviewer', departmentCode: code },
+    { username: `approver.${key}`, displayName: `签发人（${name}）`, role: 'approver', departmentCode: code },
+  ]),
   { username: 'supervisor', displayName: '周监察（苏州市）', role: 'supervisor', regionCode: '320500' },
   { username: 'supervisor.gusu', displayName: '吴监察（姑苏区）', role: 'supervisor', regionCode: '320508' },
   { username: 'agency', displayName: '郑中介（苏州设计咨询）', role: 'agency' },

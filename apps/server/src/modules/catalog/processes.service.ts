@@ -410,12 +410,12 @@ export class ProcessesService {
    * and exactly the matters that apply, each with its reason; matters the answers do not decide
    * yet are listed with the questions that would decide them.
    */
-  async guide(processId: number, answers: Answers) {
-    const process = await repo.findProcess(this.db, processId);
+  async guide(processId: number, answers: Answers, db: Executor = this.db) {
+    const process = await repo.findProcess(db, processId);
     if (!process) throw notFound(PROCESS);
-    const v = await repo.processVersionByStatus(this.db, processId, 'published');
+    const v = await repo.processVersionByStatus(db, processId, 'published');
     if (!v) throw new AppError(ErrorCode.NOT_PUBLISHED);
-    const input = await this.draftInputOf(this.db, v);
+    const input = await this.draftInputOf(db, v);
     const questions = new Map(input.questions.map((q) => [q.key, q]));
     const problems: ErrorDetail[] = [];
     for (const [key, value] of Object.entries(answers)) {
@@ -426,10 +426,10 @@ export class ProcessesService {
     if (problems.length) throw new AppError(ErrorCode.VALIDATION_FAILED, undefined, problems);
 
     const labels: Record<string, QuestionLabel> = Object.fromEntries(input.questions.map((q) => [q.key, { label: q.label, options: q.options, unit: q.unit }]));
-    const facts = await this.matterFacts(this.db, input);
+    const facts = await this.matterFacts(db, input);
     const publishedIds = [...facts.values()].flatMap((f) => (f.published ? [f.published.id] : []));
-    const materials = await repo.materialsOf(this.db, publishedIds);
-    const depts = new Map((await orgRepo.listDepartments(this.db, null)).map((d) => [d.id, d.name]));
+    const materials = await repo.materialsOf(db, publishedIds);
+    const depts = new Map((await orgRepo.listDepartments(db, null)).map((d) => [d.id, d.name]));
     const unanswered = new Set<string>();
 
     const stages = input.stages.map((s) => {

@@ -146,7 +146,7 @@ export function organizationRoutes(s: Services): FastifyPluginAsyncTypebox {
           summary: 'Change an enterprise (admin, or an applicant of it)',
           security: SECURED,
           params: IdParams,
-          body: Type.Object({ name: Type.Optional(Text(200)), regionCode: Type.Optional(RegionCode) }, { additionalProperties: false, minProperties: 1 }),
+          body: Type.Object({ name: Type.Optional(Text(200)), regionCode: Type.Optional(RegionCode), deficiencyEligible: Type.Optional(Type.Boolean({ description: 'admin only' })) }, { additionalProperties: false, minProperties: 1 }),
           response: withErrors({ 200: EnterpriseSchema }),
         },
         onRequest: authorize({ roles: ['admin', 'applicant'], apiKeyScope: 'accounts:write' }),

@@ -24,6 +24,7 @@ export const toEnterpriseDto = (e: EnterpriseRow): EnterpriseDto => ({
   uscc: e.uscc,
   name: e.name,
   regionCode: e.region_code,
+  deficiencyEligible: e.deficiency_eligible,
   createdAt: e.created_at.toISOString(),
 });
 
@@ -163,9 +164,18 @@ export class OrganizationService {
       case 'applicant':
         return { ids: [actor.enterpriseId!], regionCodes: null };
       case 'reviewer':
-      case 'approver':
+      case 'approver': {
+        // Department staff reach the enterprises whose applications have a case in their department.
+        const rows = await this.db
+          .selectFrom('application as a')
+          .innerJoin('approval_case as c', 'c.application_id', 'a.id')
+          .select('a.enterprise_id')
+          .distinct()
+          .where('c.department_id', '=', actor.departmentId ?? -1)
+          .execute();
+        return { ids: rows.map((r) => r.enterprise_id), regionCodes: null };
+      }
       case 'agency':
-        // Reviewers reach enterprises through the cases of their department (applications issue).
         throw new AppError(ErrorCode.FORBIDDEN);
     }
   }
@@ -202,10 +212,12 @@ export class OrganizationService {
     });
   }
 
-  async updateEnterprise(ctx: RequestContext, id: number, patch: { name?: string; regionCode?: string }): Promise<EnterpriseDto> {
+  async updateEnterprise(ctx: RequestContext, id: number, patch: { name?: string; regionCode?: string; deficiencyEligible?: boolean }): Promise<EnterpriseDto> {
     const actor = ctx.actor!;
     requireRole(actor, ['admin', 'applicant']);
     if (actor.role === 'applicant' && actor.enterpriseId !== id) throw outOfScope();
+    // Credit standing is the administration's judgement, never the enterprise's own.
+    if (actor.role !== 'admin' && patch.deficiencyEligible !== undefined) throw new AppError(ErrorCode.FORBIDDEN);
     return inTransaction(this.db, async (trx) => {
       const before = await repo.findEnterprise(trx, id);
       if (!before) throw notFound(ENTERPRISE);
@@ -213,6 +225,7 @@ export class OrganizationService {
       const after = await repo.updateEnterprise(trx, id, {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.regionCode !== undefined && { region_code: patch.regionCode }),
+        ...(patch.deficiencyEligible !== undefined && { deficiency_eligible: patch.deficiencyEligible }),
       });
       await this.audit.record(trx, ctx, { chainKey: `enterprise:${id}`, action: 'enterprise.update', targetType: 'enterprise', targetId: id, regionCode: after.region_code, summary: { before, after } });
       return toEnterpriseDto(after);

@@ -6,7 +6,9 @@
 import type { Role } from '@tongban/contracts';
 import {
   AlarmClock,
+  Calendar,
   Collection,
+  Document,
   DocumentChecked,
   EditPen,
   Finished,
@@ -37,27 +39,28 @@ export interface FeatureEntry {
 
 export const ROLE_FEATURES: Record<Role, FeatureEntry[]> = {
   applicant: [
-    { key: 'myProjects', icon: FolderOpened },
-    { key: 'apply', icon: EditPen },
+    { key: 'myProjects', icon: FolderOpened, routeName: 'projects' },
+    { key: 'apply', icon: EditPen, routeName: 'apply' },
+    { key: 'myApplications', icon: Document, routeName: 'applications' },
     { key: 'approvalMap', icon: MapLocation },
     { key: 'certificates', icon: Postcard },
   ],
   clerk: [
-    { key: 'acceptance', icon: Stamp },
-    { key: 'supplement', icon: DocumentChecked },
+    { key: 'acceptance', icon: Stamp, routeName: 'window-acceptance' },
+    { key: 'supplement', icon: DocumentChecked, routeName: 'window-supplement' },
   ],
   reviewer: [
-    { key: 'todo', icon: Tickets },
-    { key: 'done', icon: Finished },
-    { key: 'overdue', icon: AlarmClock },
+    { key: 'todo', icon: Tickets, routeName: 'tasks' },
+    { key: 'done', icon: Finished, routeName: 'tasks-done' },
+    { key: 'overdue', icon: AlarmClock, routeName: 'tasks-overdue' },
   ],
   approver: [
-    { key: 'todo', icon: Tickets },
-    { key: 'done', icon: Finished },
-    { key: 'overdue', icon: AlarmClock },
+    { key: 'todo', icon: Tickets, routeName: 'tasks' },
+    { key: 'done', icon: Finished, routeName: 'tasks-done' },
+    { key: 'overdue', icon: AlarmClock, routeName: 'tasks-overdue' },
   ],
   supervisor: [
-    { key: 'warningBoard', icon: Warning },
+    { key: 'warningBoard', icon: Warning, routeName: 'supervision' },
     { key: 'analytics', icon: TrendCharts },
     { key: 'credit', icon: Medal },
   ],
@@ -66,6 +69,8 @@ export const ROLE_FEATURES: Record<Role, FeatureEntry[]> = {
     { key: 'departments', icon: OfficeBuilding, routeName: 'admin-departments' },
     { key: 'regions', icon: Location, routeName: 'admin-regions' },
     { key: 'catalog', icon: Collection, routeName: 'admin-catalog-matters' },
+    { key: 'calendar', icon: Calendar, routeName: 'admin-calendar' },
+    { key: 'warningBoard', icon: Warning, routeName: 'supervision' },
   ],
   agency: [{ key: 'marketplace', icon: Shop }],
 };

@@ -1,0 +1,81 @@
+import type { ApplicationState, WorkflowEvent } from '@tongban/engine';
+import type { ApplicationRow, NotificationTable } from '../../db/schema.ts';
+import type { Executor, Tx } from '../../db/transaction.ts';
+import type { Insertable } from 'kysely';
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+type NewNotification = Insertable<NotificationTable>;
+
+/** The applicant accounts of an enterprise: who hears about its applications. */
+async function applicantsOf(db: Executor, enterpriseId: number): Promise<number[]> {
+  const rows = await db.selectFrom('app_user').select('id').where('enterprise_id', '=', enterpriseId).where('role', '=', 'applicant').where('disabled', '=', false).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Turns workflow events into messages for people: applicants hear of supplement requests,
+ * decisions and conclusions; a person a task is assigned, transferred or delegated to hears of
+ * it. Pool tasks are not announced (they are in every colleague's inbox).
+ */
+export async function notifyForEvents(trx: Tx, app: ApplicationRow, state: ApplicationState, events: WorkflowEvent[], now: Date): Promise<void> {
+  const out: NewNotification[] = [];
+  const label = app.number ?? `#${app.id}`;
+  const matterOf = (caseId: string | null) => state.cases.find((c) => c.id === caseId)?.matterName ?? '';
+  let applicants: number[] | null = null;
+  const toApplicants = async (kind: string, title: string, body: string, caseId: string | null) => {
+    applicants ??= await applicantsOf(trx, app.enterprise_id);
+    for (const userId of applicants) out.push({ user_id: userId, kind, application_id: app.id, case_id: caseId, title, body, created_at: now });
+  };
+  for (const e of events) {
+    switch (e.type) {
+      case 'SupplementRequested': {
+        const items = (e.data.items as Array<{ name: string }> | undefined) ?? [];
+        await toApplicants('supplement', `申报 ${label} 需要补正${e.caseId ? `（${matterOf(e.caseId)}）` : ''}`, `请一次性补正以下 ${items.length} 项：${items.map((i) => i.name).join('；')}`, e.caseId);
+        break;
+      }
+      case 'ApplicationAccepted':
+        await toApplicants('accepted', `申报 ${label} 已受理`, '各部门已开始并联审批。', null);
+        break;
+      case 'ApplicationNotAccepted':
+      case 'ApplicationRefused':
+        await toApplicants('rejected', `申报 ${label} 未予受理`, text(e.data.reason), null);
+        break;
+      case 'CaseConcluded':
+        await toApplicants('concluded', `${matterOf(e.caseId)} 已办结`, `结果：${e.data.outcome === 'refused' ? '不予许可' : '准予许可'}`, e.caseId);
+        break;
+      case 'StageConcluded':
+        await toApplicants('stage', `申报 ${label} 本阶段已全部办结`, `结论：${text(e.data.outcome)}`, null);
+        break;
+      case 'TaskCreated':
+      case 'TaskTransferred':
+      case 'TaskDelegated':
+      case 'SignerAdded': {
+        const task = state.cases.flatMap((c) => c.tasks).find((t) => t.id === e.taskId);
+        const userId = e.type === 'TaskDelegated' ? task?.delegatedTo : task?.assigneeId;
+        if (task && userId && userId !== e.actorId) {
+          out.push({ user_id: userId, kind: 'task', application_id: app.id, case_id: task.caseId, title: `新待办：${matterOf(task.caseId)}`, body: `申报 ${label}，${e.type === 'TaskDelegated' ? '委派' : e.type === 'SignerAdded' ? '加签' : '请办理'}`, created_at: now });
+        }
+        break;
+      }
+      case 'ApplicationSubmitted':
+      case 'ApplicationWithdrawn':
+      case 'CaseStarted':
+      case 'CaseWaiting':
+      case 'CaseWithdrawn':
+      case 'DeficiencySatisfied':
+      case 'SpecialEnded':
+      case 'SpecialStarted':
+      case 'StepAdvanced':
+      case 'StepReturned':
+      case 'StepWithdrawn':
+      case 'SupplementEnded':
+      case 'TaskCancelled':
+      case 'TaskClaimed':
+      case 'TaskCompleted':
+      case 'TaskReturnedFromDelegate':
+        break;
+    }
+  }
+  if (out.length) await trx.insertInto('notification').values(out).execute();
+}
