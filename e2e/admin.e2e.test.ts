@@ -49,6 +49,9 @@ describe('administration', () => {
     await p.locator('.el-message', { hasText: '已创建' }).waitFor({ state: 'visible' });
     await p.getByTestId('user-form-submit').waitFor({ state: 'hidden' });
 
+    // The demo world has more accounts than a page holds: find the new one by searching.
+    await p.getByTestId('users-search').fill(NEW_USER.username);
+    await p.getByTestId('users-search').press('Enter');
     const row = table.locator('tr', { hasText: NEW_USER.username });
     await row.waitFor({ state: 'visible' });
     const rowText = await visibleText(row);

@@ -17,26 +17,36 @@ if (config.seedDemo) {
   }
   await seedDemo(services.database.db, services.audit, config.demoPassword);
   await seedCatalog(services);
-  const historyProjects = embedded ? historyProjectsFromEnv() : null;
-  if (historyProjects) {
-    // First start only (it does nothing once applications exist); SEED_HISTORY=false skips it.
-    const started = Date.now();
-    try {
-      const h = await seedHistory(services.database, config, {
-        projects: historyProjects,
-        log: (line) => console.log(line),
-        onStart: () => console.log(`通办: simulating 18 months of demo history (${historyProjects} projects) on first start, about a minute…`),
-      });
-      if (h.created) console.log(`通办: demo history ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${h.projects} projects, ${h.applications} applications, ${h.commands} commands${h.errors ? `, ${h.errors} failed actions skipped` : ''}`);
-    } catch (err) {
-      console.error('通办: demo history failed; starting without it', err);
-    }
-  }
 }
 
 const app = await buildApp(services, { logger: true });
 await app.listen({ port: config.port, host: config.host });
-const stopJobs = startJobs(services, app.log);
+
+// The demo history (embedded, first start only: it does nothing once applications exist) is
+// simulated in the background after `listen`, so the login page is up at once; the clock job
+// starts when it is done, so that it never judges a half-simulated case against today.
+// SEED_HISTORY=false skips it. Decision 0010.
+const historyProjects = config.seedDemo && embedded ? historyProjectsFromEnv() : null;
+const history = new AbortController();
+let stopJobs: (() => Promise<void>) | null = null;
+const historyDone = historyProjects ? simulateHistory(historyProjects) : Promise.resolve();
+if (!historyProjects) stopJobs = startJobs(services, app.log);
+
+async function simulateHistory(projects: number): Promise<void> {
+  const started = Date.now();
+  try {
+    const h = await seedHistory(services.database, config, {
+      projects,
+      signal: history.signal,
+      log: (line) => console.log(`通办: ${line}`),
+      onStart: () => console.log(`通办: simulating 18 months of demo history (${projects} projects) in the background; the platform is usable meanwhile and fills up as it runs (a few minutes)…`),
+    });
+    if (h.created && !h.aborted) console.log(`通办: demo history ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${h.projects} projects, ${h.applications} applications, ${h.commands} commands${h.errors ? `, ${h.errors} failed actions skipped` : ''}`);
+  } catch (err) {
+    if (!history.signal.aborted) console.error('通办: demo history failed; the platform runs without it', err);
+  }
+  if (!history.signal.aborted) stopJobs = startJobs(services, app.log);
+}
 
 const url = `http://localhost:${config.port}`;
 const lines = [
@@ -56,7 +66,9 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   app.log.info({ signal }, 'shutting down');
-  await stopJobs();
+  history.abort();
+  await historyDone;
+  await stopJobs?.();
   await app.close();
   await services.database.close();
   process.exit(0);

@@ -68,6 +68,8 @@ export interface HistoryOptions {
   log?: (s: string) => void;
   /** Called once it is clear the history will be simulated (not on an already seeded database). */
   onStart?: () => void;
+  /** Stops the simulation between two actions (server shutdown); what was simulated stays. */
+  signal?: AbortSignal;
 }
 
 export interface HistoryResult {
@@ -78,11 +80,13 @@ export interface HistoryResult {
   commands: number;
   /** Actions that failed and were skipped (0 in a healthy run). */
   errors: number;
+  /** True when `signal` stopped the run before `now`. */
+  aborted: boolean;
   ms: number;
 }
 
-/** About 270 stage applications and 7,000 commands; roughly a minute on embedded PGlite. */
-export const HISTORY_DEFAULT_PROJECTS = 150;
+/** About 500 stage applications and 13,000 commands; a few minutes on embedded PGlite, in the background (decision 0010). */
+export const HISTORY_DEFAULT_PROJECTS = 300;
 
 /**
  * `SEED_HISTORY`: unset or true → the default size; false/0/no/off → no history; a positive
@@ -357,7 +361,7 @@ export async function seedHistory(database: Database, config: Config, opts: Hist
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
   const db = database.db;
-  const none = (errors = 0): HistoryResult => ({ created: false, projects: 0, applications: 0, commands: 0, errors, ms: Date.now() - started });
+  const none = (errors = 0): HistoryResult => ({ created: false, projects: 0, applications: 0, commands: 0, errors, aborted: false, ms: Date.now() - started });
   if (await db.selectFrom('application').select('id').limit(1).executeTakeFirst()) return none();
 
   opts.onStart?.();
@@ -876,7 +880,12 @@ export async function seedHistory(database: Database, config: Config, opts: Hist
   let lastLog = Date.now();
   const errors: string[] = [];
   const spent = new Map<string, [number, number]>();
+  let aborted = false;
   for (let ev = queue.pop(); ev && ev.at <= nowMs; ev = queue.pop()) {
+    if (opts.signal?.aborted) {
+      aborted = true;
+      break;
+    }
     if (ev.at > clock.now().getTime()) clock.set(new Date(ev.at));
     const t0 = performance.now();
     try {
@@ -889,12 +898,14 @@ export async function seedHistory(database: Database, config: Config, opts: Hist
     }
     if (Date.now() - lastLog > 10_000) {
       lastLog = Date.now();
-      log(`demo history: simulated up to ${localDate(clock.now())} (${counts.applications} applications, ${counts.commands} commands)`);
+      const done = Math.round((100 * (clock.now().getTime() - from.getTime())) / (nowMs - from.getTime()));
+      log(`demo history: ${done} % — simulated up to ${localDate(clock.now())} (${counts.applications} applications, ${counts.commands} commands)`);
     }
   }
   log(`demo history: time by action — ${[...spent].map(([k, [n, ms]]) => `${k} ${n}× ${Math.round(ms / n)} ms`).join(', ')}`);
   for (const e of errors) log(`demo history: skipped a failed action — ${e}`);
+  if (aborted) return { created: true, ...counts, aborted, ms: Date.now() - started };
   clock.set(now);
   await s.supervision.runWarnings();
-  return { created: true, ...counts, ms: Date.now() - started };
+  return { created: true, ...counts, aborted, ms: Date.now() - started };
 }
