@@ -38,7 +38,7 @@ export class Http {
         ...(body !== undefined && { 'content-type': isBuffer ? 'application/octet-stream' : 'application/json' }),
         ...headers,
       },
-      ...(body !== undefined && { body: isBuffer ? body : JSON.stringify(body) }),
+      ...(body !== undefined && { body: isBuffer ? new Uint8Array(body) : JSON.stringify(body) }),
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };

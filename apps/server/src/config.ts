@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { S3Settings } from './modules/materials/s3-blob-store.ts';
 
 /** Every setting of the server, read once from the environment. */
 export interface Config {
@@ -38,6 +39,12 @@ export interface Config {
   auditAnchorIntervalMs: number;
   /** Folder of uploaded files, stored by SM3 digest (`FILES_DIR`, default <dataDir>/files). */
   filesDir: string;
+  /**
+   * S3-compatible object storage for uploaded files instead of `filesDir` (`S3_BUCKET` turns it on,
+   * with `S3_ENDPOINT`, `S3_REGION` (default us-east-1), `S3_ACCESS_KEY_ID`, `S3_SECRET_ACCESS_KEY`,
+   * `S3_PREFIX` (default empty)). Temporary upload files stay under `filesDir/tmp`.
+   */
+  s3: S3Settings | null;
   /** Yellow clock warning this many working days before a due date (`CLOCK_WARN_DAYS`, default 3). */
   clockWarnDays: number;
   /** Interval of the clock warning job (`CLOCK_JOB_INTERVAL_MS`, default 60000). */
@@ -66,6 +73,24 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
 }
 
+function s3Settings(env: NodeJS.ProcessEnv): S3Settings | null {
+  const bucket = env.S3_BUCKET?.trim();
+  if (!bucket) return null;
+  const need = (name: string) => {
+    const v = env[name]?.trim();
+    if (!v) throw new Error(`S3_BUCKET is set, so ${name} is needed too`);
+    return v;
+  };
+  return {
+    bucket,
+    endpoint: need('S3_ENDPOINT'),
+    region: env.S3_REGION?.trim() || 'us-east-1',
+    accessKeyId: need('S3_ACCESS_KEY_ID'),
+    secretAccessKey: need('S3_SECRET_ACCESS_KEY'),
+    prefix: env.S3_PREFIX?.trim() ?? '',
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL ? env.DATABASE_URL : null;
   const embedded = databaseUrl === null;
@@ -85,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.DEMO_PASSWORD || (embedded ? EMBEDDED_DEMO_PASSWORD : null),
     auditAnchorIntervalMs: int(env, 'AUDIT_ANCHOR_INTERVAL_MS', 60_000),
     filesDir: path.resolve(env.FILES_DIR || path.join(env.DATA_DIR || path.join(repoRoot, 'data'), 'files')),
+    s3: s3Settings(env),
     clockWarnDays: int(env, 'CLOCK_WARN_DAYS', 3),
     clockJobIntervalMs: int(env, 'CLOCK_JOB_INTERVAL_MS', 60_000),
     webDist: path.resolve(env.WEB_DIST || path.join(repoRoot, 'apps/web/dist')),

@@ -15,7 +15,7 @@ import { ApplicationsService } from './modules/workflow/applications.service.ts'
 import { TasksService } from './modules/workflow/tasks.service.ts';
 import { ProjectsService } from './modules/workflow/projects.service.ts';
 import { SupervisionService } from './modules/workflow/supervision.service.ts';
-import { FileStore } from './modules/workflow/file-store.ts';
+import { createFileStore } from './modules/materials/file-store.ts';
 
 /** Every service, wired once per process (or per test). */
 export interface Services {
@@ -46,7 +46,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const calendars = new CalendarService(db, clock, audit, config.clockWarnDays);
   const runner = new WorkflowRunner(db, clock, audit, calendars);
   calendars.onChange = (trx, calendar) => runner.recomputeClocks(trx, calendar);
-  const applications = new ApplicationsService(db, clock, audit, processes, calendars, runner, new FileStore(config.filesDir));
+  const applications = new ApplicationsService(db, clock, audit, processes, calendars, runner, createFileStore({ filesDir: config.filesDir, s3: config.s3 }));
   return {
     database,
     config,

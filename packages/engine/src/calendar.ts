@@ -91,7 +91,8 @@ function formatDate(n: number): string {
   return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
-function isValidDate(date: string): boolean {
+/** Whether `date` is a real calendar day written 'YYYY-MM-DD' (2026-02-29 is not). */
+export function isValidDate(date: string): boolean {
   try {
     parseDate(date);
     return true;

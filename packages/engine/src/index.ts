@@ -4,3 +4,4 @@ export * from './clock.ts';
 export * from './workflow/types.ts';
 export * from './workflow/procedure.ts';
 export * from './workflow/decide.ts';
+export * from './precheck/index.ts';

@@ -132,6 +132,8 @@ export interface DB extends CatalogDB, WorkflowDB {
 export type UserRow = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type UserUpdate = Updateable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type DepartmentRow = Selectable<DepartmentTable>;
 export type EnterpriseRow = Selectable<EnterpriseTable>;
 export type RegionRow = Selectable<RegionTable>;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/transaction.ts';
-import type { NewUser, SessionTable, UserUpdate } from '../../db/schema.ts';
+import type { ApiKeyRow, NewUser, SessionRow, SessionTable, UserRow, UserUpdate } from '../../db/schema.ts';
 import type { Insertable } from 'kysely';
 
 export interface UserFilter {
@@ -70,7 +70,23 @@ export const accountsRepository = {
   },
 
   insertSession: (db: Executor, s: Insertable<SessionTable>) => db.insertInto('session').values(s).execute(),
-  findSession: (db: Executor, id: string) => db.selectFrom('session').selectAll().where('id', '=', id).executeTakeFirst(),
+  /**
+   * A session and its user in one round trip (every cookie-authenticated request runs this). The
+   * user's row comes back whole; the session's columns the caller needs are aliased `session_…`
+   * beside it, since both tables have `id` and `created_at`.
+   */
+  async findSessionWithUser(db: Executor, id: string): Promise<{ session: Pick<SessionRow, 'csrf_token' | 'created_at' | 'last_seen_at' | 'expires_at'>; user: UserRow } | undefined> {
+    const row = await db
+      .selectFrom('session as s')
+      .innerJoin('app_user as u', 'u.id', 's.user_id')
+      .selectAll('u')
+      .select(['s.csrf_token as session_csrf_token', 's.created_at as session_created_at', 's.last_seen_at as session_last_seen_at', 's.expires_at as session_expires_at'])
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { session_csrf_token, session_created_at, session_last_seen_at, session_expires_at, ...user } = row;
+    return { session: { csrf_token: session_csrf_token, created_at: session_created_at, last_seen_at: session_last_seen_at, expires_at: session_expires_at }, user };
+  },
   touchSession: (db: Executor, id: string, now: Date, expiresAt: Date) =>
     db.updateTable('session').set({ last_seen_at: now, expires_at: expiresAt }).where('id', '=', id).execute(),
   deleteSession: (db: Executor, id: string) => db.deleteFrom('session').where('id', '=', id).execute(),
@@ -83,7 +99,19 @@ export const accountsRepository = {
     return q.orderBy('id').execute();
   },
   findApiKey: (db: Executor, id: number) => db.selectFrom('api_key').selectAll().where('id', '=', id).executeTakeFirst(),
-  findApiKeyByPrefix: (db: Executor, prefix: string) => db.selectFrom('api_key').selectAll().where('prefix', '=', prefix).executeTakeFirst(),
+  /** An API key and its owner in one round trip, like findSessionWithUser (key columns aliased `key_…`). */
+  async findApiKeyWithUser(db: Executor, prefix: string): Promise<{ key: Pick<ApiKeyRow, 'id' | 'secret_hash' | 'scopes' | 'last_used_at' | 'expires_at' | 'revoked_at'>; user: UserRow } | undefined> {
+    const row = await db
+      .selectFrom('api_key as k')
+      .innerJoin('app_user as u', 'u.id', 'k.user_id')
+      .selectAll('u')
+      .select(['k.id as key_id', 'k.secret_hash as key_secret_hash', 'k.scopes as key_scopes', 'k.last_used_at as key_last_used_at', 'k.expires_at as key_expires_at', 'k.revoked_at as key_revoked_at'])
+      .where('k.prefix', '=', prefix)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { key_id, key_secret_hash, key_scopes, key_last_used_at, key_expires_at, key_revoked_at, ...user } = row;
+    return { key: { id: key_id, secret_hash: key_secret_hash, scopes: key_scopes, last_used_at: key_last_used_at, expires_at: key_expires_at, revoked_at: key_revoked_at }, user };
+  },
   insertApiKey: (db: Executor, k: { user_id: number; name: string; prefix: string; secret_hash: string; scopes: string[]; expires_at: Date | null }) =>
     db
       .insertInto('api_key')

@@ -146,11 +146,11 @@ export class AuthService {
   async resolveSession(token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
     const id = sm3Hex(token);
-    const session = await repo.findSession(this.db, id);
+    const found = await repo.findSessionWithUser(this.db, id);
     const now = this.clock.now();
-    if (!session || session.expires_at <= now) return null;
-    const user = await repo.findUser(this.db, session.user_id);
-    if (!user || user.disabled) return null;
+    if (!found || found.session.expires_at <= now) return null;
+    const { session, user } = found;
+    if (user.disabled) return null;
     // Sliding idle timeout, written at most once a minute to keep reads cheap.
     if (now.getTime() - session.last_seen_at.getTime() > MINUTE) {
       await repo.touchSession(this.db, id, now, this.sessionExpiry(session.created_at, now));
@@ -162,12 +162,13 @@ export class AuthService {
   async resolveApiKey(token: string): Promise<Actor | null> {
     const m = /^tbk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return null;
-    const key = await repo.findApiKeyByPrefix(this.db, m[1]!);
+    const found = await repo.findApiKeyWithUser(this.db, m[1]!);
     const now = this.clock.now();
-    if (!key || key.revoked_at || (key.expires_at && key.expires_at <= now)) return null;
+    if (!found) return null;
+    const { key, user } = found;
+    if (key.revoked_at || (key.expires_at && key.expires_at <= now)) return null;
     if (!safeEqual(key.secret_hash, sm3Hex(m[2]!))) return null;
-    const user = await repo.findUser(this.db, key.user_id);
-    if (!user || user.disabled) return null;
+    if (user.disabled) return null;
     if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > MINUTE) await repo.touchApiKey(this.db, key.id, now);
     const scopes = key.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
     return actorFromUser(user, 'api_key', { keyScopes: scopes });

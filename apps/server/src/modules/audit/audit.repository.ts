@@ -24,17 +24,30 @@ export const auditRepository = {
     return { seq: row.seq, prevHash: row.hash };
   },
 
-  async insertEvent(trx: Tx, e: NewAuditEvent): Promise<number> {
+  /**
+   * Inserts the event claimed by claimNextSeq and moves its chain's head to it, in one statement:
+   *
+   *   WITH event AS (INSERT INTO audit_event (…) VALUES (…) RETURNING id, chain_key, hash)
+   *   UPDATE audit_chain_head SET hash = event.hash, last_event_id = event.id
+   *   FROM event WHERE audit_chain_head.chain_key = event.chain_key
+   *   RETURNING event.id
+   *
+   * The UPDATE reads the new row from the CTE's RETURNING (a statement does not see its own
+   * inserts in the table). The head row is already locked by this transaction's claim, so
+   * nothing can come between the insert and the head's move. No row back means the head was not
+   * there: never after a claim in the same transaction, but it would leave the chain broken, so
+   * it throws and the transaction rolls back.
+   */
+  async appendEvent(trx: Tx, e: NewAuditEvent): Promise<number> {
     const row = await trx
-      .insertInto('audit_event')
-      .values({ ...e, summary: JSON.stringify(e.summary) })
-      .returning('id')
+      .with('event', (db) => db.insertInto('audit_event').values({ ...e, summary: JSON.stringify(e.summary) }).returning(['id', 'chain_key', 'hash']))
+      .updateTable('audit_chain_head')
+      .from('event')
+      .set((eb) => ({ hash: eb.ref('event.hash'), last_event_id: eb.ref('event.id') }))
+      .whereRef('audit_chain_head.chain_key', '=', 'event.chain_key')
+      .returning('event.id')
       .executeTakeFirstOrThrow();
     return row.id;
-  },
-
-  async setHead(trx: Tx, chainKey: string, hash: string, eventId: number): Promise<void> {
-    await trx.updateTable('audit_chain_head').set({ hash, last_event_id: eventId }).where('chain_key', '=', chainKey).execute();
   },
 
   /** Events in chain order, a page after (chainKey, seq). */

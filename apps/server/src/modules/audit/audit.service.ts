@@ -83,9 +83,7 @@ export class AuditService {
       summary: input.summary,
     };
     const hash = eventHash(prevHash, fields);
-    const id = await repo.insertEvent(trx, { ...fields, summary: input.summary, prev_hash: prevHash, hash });
-    await repo.setHead(trx, input.chainKey, hash, id);
-    return id;
+    return repo.appendEvent(trx, { ...fields, summary: input.summary, prev_hash: prevHash, hash });
   }
 
   /**

@@ -28,7 +28,7 @@ import { unifiedForm } from '../catalog/processes.service.ts';
 import { catalogRepository as catalogRepo } from '../catalog/catalog.repository.ts';
 import { applicationScopeSql, assertCanReadApplication } from './access.ts';
 import type { CalendarService } from './calendar.service.ts';
-import type { FileStore } from './file-store.ts';
+import type { FileStore } from '../materials/file-store.ts';
 import { loadApplication, procedureById, userNames, type CaseExtras } from './workflow.repository.ts';
 import { APPLICATION, type WorkflowRunner } from './workflow.runner.ts';
 
@@ -249,10 +249,15 @@ export class ApplicationsService {
     await assertCanReadApplication(this.db, actor, app);
     const m = await this.db.selectFrom('application_material').selectAll().where('id', '=', materialId).where('application_id', '=', id).executeTakeFirst();
     if (!m) throw notFound(MATERIAL);
+    // Opened before the read is audited: a download that cannot start is not recorded as made.
+    const stream = await this.files.open(m.sm3);
     await inTransaction(this.db, (trx) =>
       this.audit.record(trx, ctx, { chainKey: `application:${id}`, action: 'application.material_download', targetType: 'application_material', targetId: materialId, regionCode: app.region_code, summary: { sm3: m.sm3 } }),
-    );
-    return { fileName: m.file_name, contentType: m.content_type, sizeBytes: m.size_bytes, stream: this.files.open(m.sm3) };
+    ).catch((err: unknown) => {
+      stream.destroy();
+      throw err;
+    });
+    return { fileName: m.file_name, contentType: m.content_type, sizeBytes: m.size_bytes, stream };
   }
 
   private async materialViews(db: Executor, id: number): Promise<MaterialView[]> {
@@ -405,7 +410,7 @@ export class ApplicationsService {
   }
 
   async view(actor: Actor, id: number): Promise<ApplicationView> {
-    const loaded = await loadApplication(this.db, id, false);
+    const loaded = await loadApplication(this.db, { applicationId: id }, false);
     if (!loaded) throw notFound(APPLICATION);
     const { row, state } = loaded;
     await assertCanReadApplication(this.db, actor, row);

@@ -12,9 +12,8 @@ import type { ApplicationsService } from './applications.service.ts';
 import { assertCanReadApplication } from './access.ts';
 import type { CalendarService } from './calendar.service.ts';
 import { loadApplication, userNames } from './workflow.repository.ts';
-import type { RunResult, WorkflowRunner } from './workflow.runner.ts';
+import { TASK, type RunResult, type WorkflowRunner } from './workflow.runner.ts';
 
-const TASK = { zh: '待办', en: 'Task' };
 const CASE = { zh: '办件', en: 'Case' };
 const DEPARTMENT_ROLES = ['reviewer', 'approver'] as const;
 
@@ -179,15 +178,25 @@ export class TasksService {
     if (!ok) throw new AppError(ErrorCode.VALIDATION_FAILED, { zh: '只能交给本部门同岗位的在岗人员', en: 'Hand tasks only to active colleagues of the same department and role' }, [{ path: '/toUserId', message: String(userId) }]);
   }
 
+  /**
+   * A task command. The runner finds and locks the application through the task (no lookup of
+   * the task before the transaction); the task's department is checked here on the task as read
+   * under that lock. The runner's read check (the caller's department has a case in the
+   * application) runs before it; both must pass and both refuse with OUT_OF_SCOPE, so which one
+   * refuses first makes no difference to the caller.
+   */
   private async onTask(ctx: RequestContext, taskId: string, command: Command, colleague?: { userId: number; sameRole: boolean }): Promise<ActionResult> {
     requireRole(ctx.actor!, [...DEPARTMENT_ROLES]);
-    const t = await this.taskRow(taskId);
-    if (t.department_id !== ctx.actor!.departmentId) throw outOfScope();
-    const r = await this.runner.run(ctx, t.application_id, async (_loaded, trx) => {
-      if (colleague) await this.checkColleague(trx, colleague.userId, t.department_id, colleague.sameRole ? t.role : null);
+    let caseId = '';
+    const r = await this.runner.run(ctx, { taskId }, async (loaded, trx) => {
+      const t = loaded.state.cases.flatMap((c) => c.tasks).find((x) => x.id === taskId);
+      if (!t) throw notFound(TASK);
+      if (t.departmentId !== ctx.actor!.departmentId) throw outOfScope();
+      if (colleague) await this.checkColleague(trx, colleague.userId, t.departmentId, colleague.sameRole ? t.role : null);
+      caseId = t.caseId;
       return { command };
     });
-    return result(r, t.case_id);
+    return result(r, caseId);
   }
 
   claim = (ctx: RequestContext, taskId: string, version?: number) => this.onTask(ctx, taskId, { type: 'claim', taskId, expectedVersion: version });
@@ -233,7 +242,7 @@ export class TasksService {
   /** One case with its tasks and clock, for anyone who may read its application. */
   async caseView(actor: Actor, caseId: string): Promise<CaseView & { history: HistoryEntry[]; applicationNumber: string | null }> {
     const c = await this.caseRow(caseId);
-    const loaded = await loadApplication(this.db, c.application_id, false);
+    const loaded = await loadApplication(this.db, { applicationId: c.application_id }, false);
     await assertCanReadApplication(this.db, actor, loaded!.row);
     // Department staff see their own department's cases; other cases of the application only through the application view.
     if ((DEPARTMENT_ROLES as readonly string[]).includes(actor.role) && c.department_id !== actor.departmentId) throw outOfScope();

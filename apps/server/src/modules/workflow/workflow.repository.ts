@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { ErrorCode } from '@tongban/contracts';
 import type { ApplicationState, CaseState, Pause, ProcedureDefinition, TaskState, WorkflowEvent } from '@tongban/engine';
 import type { ApplicationRow, ApprovalCaseRow, TaskRow } from '../../db/schema.ts';
@@ -18,7 +19,15 @@ export async function procedureById(db: Executor, id: number): Promise<Procedure
   return def;
 }
 
-export function taskFromRow(t: TaskRow): TaskState {
+/**
+ * A task row as `json_agg` returns it (loadApplication reads tasks nested in their case's row):
+ * JSON has no timestamp type, so timestamptz columns arrive as ISO 8601 text with an offset on
+ * both drivers; DATE is 'YYYY-MM-DD' text as in a plain row; integers, booleans and text are
+ * unchanged.
+ */
+export type TaskRowJson = Omit<TaskRow, 'created_at' | 'completed_at'> & { created_at: string; completed_at: string | null };
+
+export function taskFromRow(t: TaskRow | TaskRowJson): TaskState {
   return {
     id: t.id,
     caseId: t.case_id,
@@ -47,24 +56,38 @@ export interface LoadedApplication {
   state: ApplicationState;
 }
 
+/** Which application to load: by its id, or by the id of one of its tasks (task commands). */
+export type ApplicationKey = { applicationId: number } | { taskId: string };
+
 /**
- * Loads one application as the engine sees it. With `lock`, the application row is locked
- * first, so commands on one application run one after another while different applications
- * proceed in parallel. FOR NO KEY UPDATE, not FOR UPDATE: it excludes every other command on
- * the application just the same, but lets foreign-key checks of rows that merely reference the
- * application (FOR KEY SHARE) through. The clock warning job locks a case, then inserts a
- * notification referencing its application; with FOR UPDATE, a command holding the
- * application and waiting for that case deadlocked with it (a 409 under load).
+ * Loads one application as the engine sees it, in two statements: the application row, then its
+ * cases with their tasks. Null when there is no such application (or task).
+ *
+ * With `lock`, the application row is locked first, so commands on one application run one
+ * after another while different applications proceed in parallel. FOR NO KEY UPDATE, not FOR
+ * UPDATE: it excludes every other command on the application just the same, but lets
+ * foreign-key checks of rows that merely reference the application (FOR KEY SHARE) through. The
+ * clock warning job locks a case, then inserts a notification referencing its application; with
+ * FOR UPDATE, a command holding the application and waiting for that case deadlocked with it (a
+ * 409 under load).
+ *
+ * By task id, the application is found through the task in the same statement that locks it
+ * (`WHERE id = (SELECT application_id FROM task WHERE id = $1)`): a task command needs no
+ * lookup of its own before the transaction. A task never moves to another application, so the
+ * task read before the lock names the application the lock is taken on.
  */
-export async function loadApplication(db: Executor, id: number, lock: boolean): Promise<LoadedApplication | null> {
-  let q = db.selectFrom('application').selectAll().where('id', '=', id);
+export async function loadApplication(db: Executor, key: ApplicationKey, lock: boolean): Promise<LoadedApplication | null> {
+  let q = db
+    .selectFrom('application')
+    .selectAll()
+    .where('application.id', '=', 'taskId' in key ? db.selectFrom('task').select('task.application_id').where('task.id', '=', key.taskId) : key.applicationId);
   if (lock) q = q.forNoKeyUpdate();
   const row = await q.executeTakeFirst();
   if (!row) return null;
-  const caseRows = await db.selectFrom('approval_case').selectAll().where('application_id', '=', id).orderBy('seq').execute();
-  const taskRows = caseRows.length ? await db.selectFrom('task').selectAll().where('application_id', '=', id).orderBy('created_at').orderBy('id').execute() : [];
+  const caseRows = new Map<string, ApprovalCaseRow>();
   const cases: CaseState[] = [];
-  for (const c of caseRows) {
+  for (const { tasks, ...c } of await casesWithTasks(db, row.id)) {
+    caseRows.set(c.id, c);
     cases.push({
       id: c.id,
       matterCode: c.matter_code,
@@ -79,7 +102,7 @@ export async function loadApplication(db: Executor, id: number, lock: boolean): 
       startedAt: iso(c.started_at),
       concludedAt: iso(c.concluded_at),
       pauses: c.pauses as unknown as Pause[],
-      tasks: taskRows.filter((t) => t.case_id === c.id).map(taskFromRow),
+      tasks: tasks.map(taskFromRow),
       version: c.version,
     });
   }
@@ -94,7 +117,23 @@ export async function loadApplication(db: Executor, id: number, lock: boolean): 
     cases,
     version: row.version,
   };
-  return { row, caseRows: new Map(caseRows.map((c) => [c.id, c])), state };
+  return { row, caseRows, state };
+}
+
+/**
+ * The cases of an application in `seq` order, each with its tasks in creation order, in one
+ * statement: the case rows as they are (their timestamps and dates typed by the driver), the
+ * tasks of each case aggregated into a JSON array (`json_agg`, by the task_case index), typed
+ * TaskRowJson because JSON carries timestamps as text.
+ */
+function casesWithTasks(db: Executor, applicationId: number): Promise<Array<ApprovalCaseRow & { tasks: TaskRowJson[] }>> {
+  return db
+    .selectFrom('approval_case as c')
+    .selectAll('c')
+    .select(sql<TaskRowJson[]>`coalesce((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM task t WHERE t.case_id = c.id), '[]')`.as('tasks'))
+    .where('c.application_id', '=', applicationId)
+    .orderBy('c.seq')
+    .execute();
 }
 
 /** What the service adds to a case row the engine does not know about. */
@@ -150,7 +189,8 @@ const caseValues = (c: CaseState, nationalCode: number) => ({
 /**
  * Writes what a command changed: the application row, new and changed cases and tasks, each
  * guarded by the version it was loaded with (a write that finds another version means a
- * concurrent change slipped past the lock: CONFLICT, and the transaction rolls back).
+ * concurrent change slipped past the lock: CONFLICT, and the transaction rolls back), and the
+ * workflow events it raised.
  */
 export async function saveChanges(
   trx: Tx,
@@ -160,6 +200,7 @@ export async function saveChanges(
   /** dueDateBefore: the stored due date of an existing case (undefined: unknown, treat as moved). */
   caseColumns: (c: CaseState) => { nationalCode: number; clock: CaseClockColumns; dueDateBefore?: string | null; extras?: CaseExtras },
   now: Date,
+  events: WorkflowEvent[],
 ): Promise<void> {
   const conflict = () => new AppError(ErrorCode.CONFLICT);
   const id = Number(after.id);
@@ -242,32 +283,35 @@ export async function saveChanges(
       await trx.updateTable('task').set({ due_date: cols.clock.due_date }).where('case_id', '=', c.id).where('status', '=', 'open').execute();
     }
   }
-  if (newTasks.length) {
-    const dueOf = new Map(after.cases.map((c) => [c.id, caseColumns(c).clock.due_date]));
+  // A new task carries its case's due date (read from the clocks only when there are new tasks).
+  const dueOf = new Map(newTasks.length ? after.cases.map((c) => [c.id, caseColumns(c).clock.due_date]) : []);
+  const taskRows = newTasks.map((t) => ({ id: t.id, application_id: id, case_id: t.caseId, ...taskValues(t), due_date: dueOf.get(t.caseId) ?? null }));
+  const eventRows = events.map((e) => ({
+    application_id: id,
+    case_id: e.caseId,
+    task_id: e.taskId,
+    type: e.type,
+    national_code: e.nationalCode,
+    actor_id: e.actorId,
+    at: e.at,
+    data: JSON.stringify(e.data),
+  }));
+  // The new tasks and the events in one statement when there are both (a step that creates the
+  // next task): the tasks are inserted by a data-modifying CTE that nothing reads,
+  //   WITH new_task AS (INSERT INTO task … VALUES (…), (…)) INSERT INTO workflow_event … VALUES (…), (…)
+  // PostgreSQL runs such a CTE exactly once whether or not it is referenced. Otherwise one
+  // multi-row INSERT for whichever there is.
+  if (taskRows.length && eventRows.length) {
     await trx
-      .insertInto('task')
-      .values(newTasks.map((t) => ({ id: t.id, application_id: id, case_id: t.caseId, ...taskValues(t), due_date: dueOf.get(t.caseId) ?? null })))
+      .with('new_task', (db) => db.insertInto('task').values(taskRows))
+      .insertInto('workflow_event')
+      .values(eventRows)
       .execute();
+  } else if (taskRows.length) {
+    await trx.insertInto('task').values(taskRows).execute();
+  } else if (eventRows.length) {
+    await trx.insertInto('workflow_event').values(eventRows).execute();
   }
-}
-
-export async function insertEvents(trx: Tx, applicationId: number, events: WorkflowEvent[]): Promise<void> {
-  if (!events.length) return;
-  await trx
-    .insertInto('workflow_event')
-    .values(
-      events.map((e) => ({
-        application_id: applicationId,
-        case_id: e.caseId,
-        task_id: e.taskId,
-        type: e.type,
-        national_code: e.nationalCode,
-        actor_id: e.actorId,
-        at: e.at,
-        data: JSON.stringify(e.data),
-      })),
-    )
-    .execute();
 }
 
 /** Display names of users, for views. */

@@ -23,10 +23,11 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { RequestContext } from '../accounts/actor.ts';
 import { assertCanReadApplication } from './access.ts';
 import type { CalendarService } from './calendar.service.ts';
-import { insertEvents, loadApplication, saveChanges, type CaseClockColumns, type CaseExtras, type LoadedApplication } from './workflow.repository.ts';
+import { loadApplication, saveChanges, type CaseClockColumns, type CaseExtras, type LoadedApplication } from './workflow.repository.ts';
 import { notifyForEvents } from './notifications.ts';
 
 export const APPLICATION = { zh: '申报', en: 'Application' };
+export const TASK = { zh: '待办', en: 'Task' };
 
 const ERROR_MAP: Record<WorkflowError['code'], ErrorCode> = {
   INVALID_TRANSITION: ErrorCode.INVALID_STATE,
@@ -63,12 +64,18 @@ export class WorkflowRunner {
     private readonly calendars: CalendarService,
   ) {}
 
-  async run(ctx: RequestContext, applicationId: number, prepare: (loaded: LoadedApplication, trx: Tx) => Promise<Prepared> | Prepared): Promise<RunResult> {
+  /**
+   * `target`: the application's id, or `{ taskId }` for task commands: the application is then
+   * found through the task under the lock, and an unknown task is a 404 of the task.
+   */
+  async run(ctx: RequestContext, target: number | { taskId: string }, prepare: (loaded: LoadedApplication, trx: Tx) => Promise<Prepared> | Prepared): Promise<RunResult> {
     const actor = ctx.actor!;
     const calendar = await this.calendars.calendar();
+    const key = typeof target === 'number' ? { applicationId: target } : target;
     return inTransaction(this.db, async (trx) => {
-      const loaded = await loadApplication(trx, applicationId, true);
-      if (!loaded) throw notFound(APPLICATION);
+      const loaded = await loadApplication(trx, key, true);
+      if (!loaded) throw notFound('taskId' in key ? TASK : APPLICATION);
+      const applicationId = loaded.row.id;
       // The case rows were just read under the lock: the department check needs no query of its own.
       await assertCanReadApplication(trx, actor, loaded.row, { caseDepartmentIds: [...loaded.caseRows.values()].map((c) => c.department_id) });
       const { command, extras, columns } = await prepare(loaded, trx);
@@ -93,8 +100,7 @@ export class WorkflowRunner {
         const limit = row ? { kind: row.limit_kind, days: row.limit_days } : { kind: x!.limitKind, days: x!.limitDays };
         return { nationalCode: nationalCodeOfCase(c), clock: clockColumns(calendar, c, limit, this.calendars.warnDays, now), ...(row && { dueDateBefore: row.due_date }), ...(x && { extras: x }) };
       };
-      await saveChanges(trx, loaded.state, after, appColumns, caseColumns, now);
-      await insertEvents(trx, applicationId, result.events);
+      await saveChanges(trx, loaded.state, after, appColumns, caseColumns, now, result.events);
       await notifyForEvents(trx, loaded.row, after, result.events, now);
       await this.audit.record(trx, ctx, {
         chainKey: `application:${applicationId}`,

@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ErrorCode } from '@tongban/contracts';
 import { AppError } from '../../lib/errors.ts';
+import { LocalBlobStore, type BlobStore } from './blob-store.ts';
+import { S3BlobStore, type S3Settings } from './s3-blob-store.ts';
 
 /** What the first bytes of a file say it is (never the name). */
 export type SniffedType = 'pdf' | 'png' | 'jpg' | 'zip' | 'ole' | 'dwg' | 'unknown';
@@ -48,25 +50,25 @@ export interface StoredFile {
 }
 
 /**
- * Files stored by their SM3 digest under `dir/ab/abcdef…`: names given by uploaders never touch
- * the filesystem, identical uploads are stored once, and a file is only moved into place once
- * it is complete (an interrupted upload leaves nothing behind).
+ * The upload intake. A file is streamed to a temporary file under `tmpDir` while it is hashed
+ * (SM3), measured and sniffed, and refused as soon as it is too large or not an accepted type;
+ * only a complete, accepted file is handed to the blob store under its digest. So names given
+ * by uploaders never touch a filesystem or a bucket, identical uploads are stored once, and an
+ * upload interrupted half way leaves nothing behind (the temporary file is removed).
  */
 export class FileStore {
-  constructor(private readonly dir: string) {}
-
-  pathOf(sm3: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sm3)) throw new Error('not an SM3 digest');
-    return path.join(this.dir, sm3.slice(0, 2), sm3);
-  }
+  constructor(
+    private readonly tmpDir: string,
+    readonly blobs: BlobStore,
+  ) {}
 
   /**
    * Streams an upload to a temporary file while hashing it; refuses it as soon as it passes
    * `maxBytes` or its first bytes are none of `accepted`.
    */
   async put(stream: Readable, opts: { maxBytes: number; accepted: string[] }): Promise<StoredFile> {
-    fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
-    const tmp = path.join(this.dir, 'tmp', randomBytes(12).toString('hex'));
+    fs.mkdirSync(this.tmpDir, { recursive: true });
+    const tmp = path.join(this.tmpDir, randomBytes(12).toString('hex'));
     const out = fs.createWriteStream(tmp, { flags: 'wx' });
     const hash = createHash('sm3');
     let size = 0;
@@ -90,13 +92,13 @@ export class FileStore {
       if (size === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { zh: '文件为空', en: 'The file is empty' });
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       const sm3 = hash.digest('hex');
-      const final = this.pathOf(sm3);
-      fs.mkdirSync(path.dirname(final), { recursive: true });
-      fs.renameSync(tmp, final);
+      await this.blobs.putFile(sm3, tmp, size);
       return { sm3, sizeBytes: size, sniffed, contentType: CONTENT_TYPES[sniffed] };
     } catch (err) {
-      out.destroy();
-      fs.rmSync(tmp, { force: true });
+      // The stream opens its file asynchronously: wait until it is closed, or the file could be
+      // created after it was removed and stay behind.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()).destroy());
+      await fs.promises.rm(tmp, { force: true });
       throw err;
     }
   }
@@ -109,7 +111,13 @@ export class FileStore {
     return t;
   }
 
-  open(sm3: string): fs.ReadStream {
-    return fs.createReadStream(this.pathOf(sm3));
+  open(sm3: string): Promise<Readable> {
+    return this.blobs.open(sm3);
   }
+}
+
+/** Local files under `filesDir` by default; S3-compatible storage when configured. */
+export function createFileStore(opts: { filesDir: string; s3: S3Settings | null }): FileStore {
+  const blobs = opts.s3 ? new S3BlobStore(opts.s3) : new LocalBlobStore(opts.filesDir);
+  return new FileStore(path.join(opts.filesDir, 'tmp'), blobs);
 }
