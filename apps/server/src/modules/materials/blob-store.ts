@@ -54,9 +54,11 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async open(sm3: string): Promise<Readable> {
-    const p = this.pathOf(sm3);
-    if (!(await this.has(sm3))) throw new BlobNotFoundError(sm3);
-    return fs.createReadStream(p);
+    // Open once and stream from that handle: no separate existence check that could race a removal.
+    const handle = await fs.promises.open(this.pathOf(sm3)).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'ENOENT' ? new BlobNotFoundError(sm3) : err;
+    });
+    return handle.createReadStream();
   }
 
   async remove(sm3: string): Promise<void> {
