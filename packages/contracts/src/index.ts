@@ -4,3 +4,5 @@ export * from './api.ts';
 export * from './uscc.ts';
 export * from './catalog.ts';
 export * from './applications.ts';
+export * from './materials.ts';
+export * from './certificates.ts';

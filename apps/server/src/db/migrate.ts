@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_catalog.ts';
 import * as m0003 from './migrations/0003_applications.ts';
 import * as m0004 from './migrations/0004_inbox_indexes.ts';
+import * as m0005 from './migrations/0005_materials_certificates.ts';
 
 /**
  * The migrations, listed explicitly (not read from the folder) so they run the same from tsx,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_catalog': m0002,
   '0003_applications': m0003,
   '0004_inbox_indexes': m0004,
+  '0005_materials_certificates': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

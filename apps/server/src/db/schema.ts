@@ -117,7 +117,7 @@ export interface AuditAnchorTable {
   hash: string;
 }
 
-export interface DB extends CatalogDB, WorkflowDB {
+export interface DB extends CatalogDB, WorkflowDB, MaterialsDB {
   region: RegionTable;
   department: DepartmentTable;
   enterprise: EnterpriseTable;
@@ -171,6 +171,8 @@ export interface MatterVersionTable {
   conditions: string;
   special_procedures: Json<Array<{ kind: string; name: string; maxDays: number }>>;
   form_fields: Json<FormFieldRow[]>;
+  /** Pre-check rules (packages/engine/src/precheck), validated on save. */
+  precheck_rules: ColumnType<unknown[], string | undefined, string>;
   search_tokens: ColumnType<string[], string[], string[]>;
   created_by: number | null;
   created_at: Generated<Date>;
@@ -203,6 +205,8 @@ export interface MaterialRequirementTable {
   sample_url: string | null;
   reuse: 'none' | 'material_library' | 'certificate_library';
   description: string;
+  /** Names the material in pre-check rules and library kinds (`business-licence`); null = none. */
+  code: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ProcessTable {
@@ -370,6 +374,9 @@ export interface ApprovalCaseTable {
   provisional: boolean;
   yellow_notified_at: Timestamp | null;
   red_notified_at: Timestamp | null;
+  /** 'pending' from the UPDATE that concludes it approved/refused until the issuing job has made its certificate or decision letter. */
+  document_status: ColumnType<'none' | 'pending' | 'issued' | 'failed', 'none' | 'pending' | 'issued' | 'failed' | undefined, 'none' | 'pending' | 'issued' | 'failed'>;
+  document_error: ColumnType<string | null, string | null | undefined, string | null>;
   version: number;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -421,6 +428,8 @@ export interface ApplicationMaterialTable {
   uploaded_by: number;
   uploaded_at: Generated<Date>;
   removed_at: Timestamp | null;
+  library_version_id: ColumnType<number | null, number | null | undefined, number | null>;
+  certificate_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface CalendarYearTable {
@@ -463,3 +472,99 @@ export type ApplicationRow = Selectable<ApplicationTable>;
 export type ApprovalCaseRow = Selectable<ApprovalCaseTable>;
 export type TaskRow = Selectable<TaskTable>;
 export type WorkflowEventRow = Selectable<WorkflowEventTable>;
+
+export interface StoredFileTable {
+  sm3: string;
+  size_bytes: number;
+  content_type: string;
+  text_status: 'read' | 'unreadable' | 'not-attempted';
+  text_source: string | null;
+  text_reason: Json<{ zh: string; en: string } | null> | null;
+  text: string | null;
+  facts: Json<Record<string, string>>;
+  created_at: Timestamp;
+}
+
+export interface LibraryMaterialTable {
+  id: Generated<number>;
+  enterprise_id: number;
+  kind: string;
+  name: string;
+  current_version: Generated<number>;
+  archived_at: Timestamp | null;
+  created_by: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LibraryMaterialVersionTable {
+  id: Generated<number>;
+  material_id: number;
+  version: number;
+  file_name: string;
+  sm3: string;
+  valid_until: ColumnType<string | null, string | null | undefined, string | null>;
+  note: string | null;
+  uploaded_by: number;
+  uploaded_at: Timestamp;
+}
+
+export interface SigningKeyTable {
+  id: Generated<number>;
+  department_id: number;
+  key_id: string;
+  public_key: string;
+  sealed_private_key: string;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
+export interface CertificateSequenceTable {
+  matter_id: number;
+  year: number;
+  last: number;
+}
+
+export interface CertificateTable {
+  id: Generated<number>;
+  kind: 'certificate' | 'decision_letter';
+  number: string;
+  verification_code: string;
+  case_id: string;
+  application_id: number;
+  enterprise_id: number;
+  project_id: number;
+  matter_id: number;
+  department_id: number;
+  region_code: string;
+  title: string;
+  holder_name: string;
+  holder_uscc: string;
+  project_code: string;
+  project_name: string;
+  matter_code: string;
+  matter_name: string;
+  department_name: string;
+  /** Dates are read as 'YYYY-MM-DD' text (see database.ts type parsers). */
+  issue_date: ColumnType<string, string, string>;
+  valid_until: ColumnType<string | null, string | null | undefined, string | null>;
+  reasons: string | null;
+  pdf_sm3: string;
+  pdf_size_bytes: number;
+  key_id: string;
+  record_signature: string;
+  status: Generated<'valid' | 'revoked'>;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+  revocation_reason: string | null;
+  created_at: Timestamp;
+}
+
+export interface MaterialsDB {
+  stored_file: StoredFileTable;
+  library_material: LibraryMaterialTable;
+  library_material_version: LibraryMaterialVersionTable;
+  signing_key: SigningKeyTable;
+  certificate_sequence: CertificateSequenceTable;
+  certificate: CertificateTable;
+}

@@ -187,6 +187,13 @@ const caseValues = (c: CaseState, nationalCode: number) => ({
 });
 
 /**
+ * A case that has just concluded approved or refused owes a certificate or a decision letter: the
+ * same UPDATE marks it 'pending' for the issuing job (certificates.job.ts), so nothing is lost if
+ * the process dies and the completion path pays no extra statement.
+ */
+const issuesDocument = (prev: CaseState, c: CaseState) => prev.status !== c.status && (c.status === 'approved' || c.status === 'approved_deficiency' || c.status === 'refused');
+
+/**
  * Writes what a command changed: the application row, new and changed cases and tasks, each
  * guarded by the version it was loaded with (a write that finds another version means a
  * concurrent change slipped past the lock: CONFLICT, and the transaction rolls back), and the
@@ -257,7 +264,7 @@ export async function saveChanges(
     if (prev.version !== c.version) {
       const r = await trx
         .updateTable('approval_case')
-        .set({ ...caseValues(c, cols.nationalCode), ...cols.clock, updated_at: now })
+        .set({ ...caseValues(c, cols.nationalCode), ...cols.clock, ...(issuesDocument(prev, c) && { document_status: 'pending' as const }), updated_at: now })
         .where('id', '=', c.id)
         .where('version', '=', prev.version)
         .executeTakeFirst();
