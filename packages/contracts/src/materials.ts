@@ -68,12 +68,11 @@ export const LibraryMaterialDetail = Type.Object({
 });
 export type LibraryMaterialDetail = Static<typeof LibraryMaterialDetail>;
 
-/** Metadata of a library upload; the file itself is the request body (streamed). */
+/** Metadata of a library upload; the file itself is the request body (streamed), its name in X-File-Name (URI-encoded), as for application uploads. */
 export const LibraryUploadQuery = Type.Object(
   {
     kind: Type.String({ pattern: `${MATERIAL_CODE_PATTERN}|^other$` }),
     name: Text(200),
-    fileName: Text(200),
     validUntil: Type.Optional(DateOnly),
   },
   { additionalProperties: false },
@@ -81,7 +80,7 @@ export const LibraryUploadQuery = Type.Object(
 export type LibraryUploadQuery = Static<typeof LibraryUploadQuery>;
 
 export const LibraryVersionQuery = Type.Object(
-  { fileName: Text(200), validUntil: Type.Optional(DateOnly), note: Type.Optional(Text(500)) },
+  { validUntil: Type.Optional(DateOnly), note: Type.Optional(Text(500)) },
   { additionalProperties: false },
 );
 export type LibraryVersionQuery = Static<typeof LibraryVersionQuery>;
