@@ -17,6 +17,9 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { workflowRoutes } from './modules/workflow/workflow.routes.ts';
 import { procedureRoutes } from './modules/workflow/procedures.routes.ts';
+import { materialsRoutes } from './modules/materials/materials.routes.ts';
+import { certificatesRoutes } from './modules/certificates/certificates.routes.ts';
+import { sharingRoutes } from './modules/sharing/sharing.routes.ts';
 
 export interface BuildOptions {
   /** pino logging; false in tests. */
@@ -83,6 +86,9 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
   await app.register(catalogRoutes(services));
   await app.register(workflowRoutes(services));
   await app.register(procedureRoutes(services));
+  await app.register(materialsRoutes(services));
+  await app.register(certificatesRoutes(services));
+  await app.register(sharingRoutes(services));
 
   await registerWeb(app, opts.web === false ? null : config.webDist);
   return app;

@@ -53,6 +53,20 @@ export interface Config {
   webDist: string;
   /** pino log level (`LOG_LEVEL`, default info). */
   logLevel: string;
+  /**
+   * Master key sealing the departments' private signing keys (`CERT_MASTER_KEY`, 64 hex
+   * characters). Unset in embedded mode: generated once into `<dataDir>/cert-master.key` (mode
+   * 0600) and reused (see boot.ts); on PostgreSQL the server refuses to start without it. Null
+   * here until boot resolves it; tests pass a fixed one.
+   */
+  certMasterKey: string | null;
+  /** Interval of the job that issues certificates and decision letters (`CERT_JOB_INTERVAL_MS`, default 2000). */
+  certJobIntervalMs: number;
+  /**
+   * The address the public reaches the platform at (`PUBLIC_BASE_URL`, default
+   * http://localhost:<PORT>): certificate QR codes point to `<PUBLIC_BASE_URL>/verify/<code>`.
+   */
+  publicBaseUrl: string;
 }
 
 export const EMBEDDED_DEMO_PASSWORD = 'Tongban@2026';
@@ -91,11 +105,32 @@ function s3Settings(env: NodeJS.ProcessEnv): S3Settings | null {
   };
 }
 
+function masterKeyOf(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.CERT_MASTER_KEY?.trim();
+  if (!raw) return null;
+  if (!/^[0-9a-fA-F]{64}$/.test(raw)) throw new Error(`CERT_MASTER_KEY must be 64 hex characters (32 bytes), got ${raw.length} characters`);
+  return raw.toLowerCase();
+}
+
+function baseUrlOf(env: NodeJS.ProcessEnv, port: number): string {
+  const raw = env.PUBLIC_BASE_URL?.trim();
+  if (!raw) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_BASE_URL must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`PUBLIC_BASE_URL must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL ? env.DATABASE_URL : null;
   const embedded = databaseUrl === null;
+  const port = int(env, 'PORT', 3000);
   return {
-    port: int(env, 'PORT', 3000),
+    port,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR || path.join(repoRoot, 'data')),
@@ -115,5 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockJobIntervalMs: int(env, 'CLOCK_JOB_INTERVAL_MS', 60_000),
     webDist: path.resolve(env.WEB_DIST || path.join(repoRoot, 'apps/web/dist')),
     logLevel: env.LOG_LEVEL || 'info',
+    certMasterKey: masterKeyOf(env),
+    certJobIntervalMs: int(env, 'CERT_JOB_INTERVAL_MS', 2000),
+    publicBaseUrl: baseUrlOf(env, port),
   };
 }

@@ -5,9 +5,19 @@ import { DEMO_ACCOUNTS, seedDemo } from './db/seed/demo.ts';
 import { seedCatalog } from './db/seed/catalog.ts';
 import { historyProjectsFromEnv, seedHistory } from './db/seed/history.ts';
 import { startJobs } from './jobs.ts';
+import { MasterKeyError } from './modules/certificates/master-key.ts';
+
+/** A setting that stops the server is reported as one clear line, not a stack trace. */
+function refuseToStart(err: unknown): never {
+  if (err instanceof MasterKeyError) {
+    console.error(`通办 cannot start: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
 
 const config = loadConfig();
-const services = await boot(config);
+const services = await boot(config).catch(refuseToStart);
 const embedded = services.database.kind === 'pglite';
 
 if (config.seedDemo) {
@@ -18,6 +28,13 @@ if (config.seedDemo) {
   await seedDemo(services.database.db, services.audit, config.demoPassword);
   await seedCatalog(services);
 }
+
+// Every department gets its signing key now; a master key that does not open the stored keys stops here.
+const keys = await services.certificates.ensureKeys().catch(async (err: unknown) => {
+  await services.database.close();
+  return refuseToStart(err);
+});
+if (keys.created.length) console.log(`通办: created ${keys.created.length} department signing key(s)`);
 
 const app = await buildApp(services, { logger: true });
 await app.listen({ port: config.port, host: config.host });

@@ -16,6 +16,11 @@ import { TasksService } from './modules/workflow/tasks.service.ts';
 import { ProjectsService } from './modules/workflow/projects.service.ts';
 import { SupervisionService } from './modules/workflow/supervision.service.ts';
 import { createFileStore } from './modules/materials/file-store.ts';
+import { MaterialIntake } from './modules/materials/intake.ts';
+import { LibraryService } from './modules/materials/library.service.ts';
+import { PrecheckService } from './modules/materials/precheck.service.ts';
+import { CertificatesService } from './modules/certificates/certificates.service.ts';
+import { ReferenceRegistryProvider, type RegistryProvider } from './modules/sharing/registry.ts';
 
 /** Every service, wired once per process (or per test). */
 export interface Services {
@@ -36,6 +41,12 @@ export interface Services {
   applications: ApplicationsService;
   tasks: TasksService;
   supervision: SupervisionService;
+  /** The enterprise material library (decision 0013). */
+  library: LibraryService;
+  precheck: PrecheckService;
+  certificates: CertificatesService;
+  /** Data sharing look-ups (business licences, certificates); the platform's own tables by default. */
+  registry: RegistryProvider;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
@@ -46,7 +57,11 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const calendars = new CalendarService(db, clock, audit, config.clockWarnDays);
   const runner = new WorkflowRunner(db, clock, audit, calendars);
   calendars.onChange = (trx, calendar) => runner.recomputeClocks(trx, calendar);
-  const applications = new ApplicationsService(db, clock, audit, processes, calendars, runner, createFileStore({ filesDir: config.filesDir, s3: config.s3 }));
+  const files = createFileStore({ filesDir: config.filesDir, s3: config.s3 });
+  const intake = new MaterialIntake(db, files, clock);
+  const library = new LibraryService(db, clock, audit, intake);
+  const precheck = new PrecheckService(db, clock, intake);
+  const applications = new ApplicationsService(db, clock, audit, processes, calendars, runner, files, library, precheck);
   return {
     database,
     config,
@@ -65,5 +80,9 @@ export function createServices(database: Database, config: Config, clock: Clock)
     applications,
     tasks: new TasksService(db, clock, calendars, runner, applications),
     supervision: new SupervisionService(db, clock, audit, calendars),
+    library,
+    precheck,
+    certificates: new CertificatesService(db, clock, audit, createFileStore({ filesDir: config.filesDir, s3: config.s3 }), config),
+    registry: new ReferenceRegistryProvider(db, clock),
   };
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TINY_PDF, TINY_PNG, STAGE3_ANSWERS } from './workflow-support.ts';
-import { DEMO_PASSWORD } from './constants.ts';
+import { DEMO_PASSWORD, TEST_CERT_MASTER_KEY } from './constants.ts';
 
 /**
  * Kill -9 the real server while clients complete tasks, start it again on the same data, and
@@ -29,8 +29,11 @@ function dbUrl(): string | null {
 
 async function start(port: number): Promise<ChildProcess> {
   const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'true', SEED_HISTORY: 'false', DEMO_PASSWORD, CLOCK_JOB_INTERVAL_MS: '500' } as NodeJS.ProcessEnv;
-  if (adminUrl) env.DATABASE_URL = dbUrl()!;
-  else delete env.DATABASE_URL;
+  if (adminUrl) {
+    env.DATABASE_URL = dbUrl()!;
+    // PostgreSQL mode refuses to start without the certificate master key (decision 0013).
+    env.CERT_MASTER_KEY = TEST_CERT_MASTER_KEY;
+  } else delete env.DATABASE_URL;
   const p = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   p.stdout.on('data', (d) => (out += d));
@@ -102,9 +105,10 @@ describe('kill -9 under load', () => {
       const project = await call(base, applicant, 'POST', '/api/v1/projects', { code: `2026-320508-47-01-${String(900 + i).padStart(6, '0')}`, name: `压力测试项目${i}`, projectType: 3, investment: 1000, landArea: 5000, floorArea: 9000, location: '苏州' });
       expect(project.status).toBe(201);
       let v = await call(base, applicant, 'POST', '/api/v1/applications', { projectId: project.json.id, processId, stageCode: 3, answers: STAGE3_ANSWERS });
-      const view = v.json as { id: number; version: number; formFields: Array<{ key: string; type: string; required: boolean; options?: Array<{ value: string }> }>; requirements: Array<{ id: number; required: boolean; acceptedTypes: string[] }> };
+      const view = v.json as { id: number; version: number; form: Record<string, unknown>; formFields: Array<{ key: string; type: string; required: boolean; options?: Array<{ value: string }> }>; requirements: Array<{ id: number; required: boolean; acceptedTypes: string[] }> };
       const values: Record<string, unknown> = {};
-      for (const f of view.formFields.filter((x) => x.required)) values[f.key] = f.type === 'number' ? 1 : f.type === 'date' ? '2026-04-01' : f.type === 'boolean' ? true : f.type === 'choice' ? f.options![0]!.value : '测试';
+      // Fields the platform prefilled (the enterprise's credit code) keep their values: the pre-check checks them.
+      for (const f of view.formFields.filter((x) => x.required && view.form[x.key] === undefined)) values[f.key] = f.type === 'number' ? 1 : f.type === 'date' ? '2026-04-01' : f.type === 'boolean' ? true : f.type === 'choice' ? f.options![0]!.value : '测试';
       await call(base, applicant, 'PATCH', `/api/v1/applications/${view.id}/form`, { version: view.version, values });
       for (const r of view.requirements.filter((x) => x.required)) {
         const up = await call(base, applicant, 'POST', `/api/v1/applications/${view.id}/materials?requirementId=${r.id}`, r.acceptedTypes.includes('pdf') ? TINY_PDF : TINY_PNG, { 'x-file-name': 'f' });

@@ -13,7 +13,7 @@ import { seedCatalog } from '../src/db/seed/catalog.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { createServices, type Services } from '../src/services.ts';
 
-import { DEMO_PASSWORD, TEST_EPOCH } from './constants.ts';
+import { DEMO_PASSWORD, TEST_CERT_MASTER_KEY, TEST_EPOCH } from './constants.ts';
 
 export { DEMO_PASSWORD };
 
@@ -75,7 +75,7 @@ export interface TestContext {
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
   const database = await freshDatabase();
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-files-'));
-  const config = { ...loadConfig({}), databaseUrl: database.url, filesDir, ...overrides };
+  const config = { ...loadConfig({}), databaseUrl: database.url, filesDir, certMasterKey: TEST_CERT_MASTER_KEY, ...overrides };
   const clock = new ManualClock(TEST_EPOCH);
   const services = createServices(database, config, clock);
   const app = await buildApp(services, { logger: false, web: false });

@@ -52,6 +52,15 @@ describe('demo history', () => {
     expect(await count(sql`SELECT count(*) AS n FROM audit_event WHERE occurred_at > ${NOW} AND request_id LIKE 'demo-history-%'`)).toBe(0);
   });
 
+  it('leaves documents pending only for cases concluded in the last 60 days (older ones predate the platform)', async () => {
+    const cutoff = new Date(NOW.getTime() - 60 * 86_400_000);
+    const concluding = sql`status IN ('approved', 'approved_deficiency', 'refused')`;
+    expect(await count(sql`SELECT count(*) AS n FROM approval_case WHERE ${concluding} AND concluded_at >= ${cutoff} AND document_status = 'pending'`)).toBeGreaterThan(0);
+    expect(await count(sql`SELECT count(*) AS n FROM approval_case WHERE ${concluding} AND concluded_at < ${cutoff} AND document_status = 'none'`)).toBeGreaterThan(0);
+    expect(await count(sql`SELECT count(*) AS n FROM approval_case WHERE concluded_at < ${cutoff} AND document_status <> 'none'`)).toBe(0);
+    expect(await count(sql`SELECT count(*) AS n FROM approval_case WHERE ${concluding} AND concluded_at >= ${cutoff} AND document_status <> 'pending'`)).toBe(0);
+  });
+
   it('keeps the audit chain intact', async () => {
     const admin = await login(t.app, 'admin');
     const res = await as(t.app, admin)('GET', '/api/v1/audit/verify');

@@ -3,6 +3,7 @@
  * server validates and the views it returns, shared with the web client.
  */
 import { Type, type Static } from 'typebox';
+import { ExtractionView } from './materials.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S' });
@@ -187,6 +188,17 @@ export const CaseView = Type.Object({
   pauses: Type.Array(PauseView),
   clock: Nullable(ClockView),
   tasks: Type.Array(TaskSummary),
+  /** The result document (certificate or decision letter): 'pending' from conclusion until the issuing job made it (decision 0013). */
+  documentStatus: Type.Enum(['none', 'pending', 'issued', 'failed']),
+  document: Nullable(
+    Type.Object({
+      certificateId: Type.Integer(),
+      kind: Type.Enum(['certificate', 'decision_letter']),
+      number: Type.String(),
+      verificationCode: Type.String(),
+      status: Type.Enum(['valid', 'revoked']),
+    }),
+  ),
   version: Type.Integer(),
 });
 export type CaseView = Static<typeof CaseView>;
@@ -200,6 +212,13 @@ export const MaterialView = Type.Object({
   sm3: Type.String(),
   uploadedAt: Type.String(),
   uploadedBy: UserRef,
+  /** The library material this file is a version of (decision 0013); null for a reused certificate. */
+  libraryMaterialId: Type.Optional(Nullable(Type.Integer())),
+  libraryVersion: Type.Optional(Nullable(Type.Integer())),
+  /** Set when the file is a certificate issued by the platform (its PDF). */
+  certificateId: Type.Optional(Nullable(Type.Integer())),
+  /** What the pre-check could read from the file. */
+  extraction: Type.Optional(ExtractionView),
 });
 export type MaterialView = Static<typeof MaterialView>;
 

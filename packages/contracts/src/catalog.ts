@@ -3,6 +3,7 @@
  * OpenAPI document and the web client's types.
  */
 import { Type, type Static } from 'typebox';
+import { MATERIAL_CODE_PATTERN } from './materials.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{2,40}$' });
@@ -47,6 +48,8 @@ export const MaterialRequirement = Type.Object(
     sampleUrl: Nullable(Type.String({ maxLength: 500 })),
     reuse: Type.Enum(['none', 'material_library', 'certificate_library']),
     description: Type.String({ maxLength: 1000 }),
+    /** Names the material in pre-check rules and is the library kind of its uploads (`business-licence`); null = none. */
+    code: Type.Optional(Nullable(Type.String({ pattern: MATERIAL_CODE_PATTERN }))),
   },
   { additionalProperties: false },
 );
@@ -72,6 +75,11 @@ export const MatterDraftInput = Type.Object(
     specialProcedures: Type.Array(SpecialProcedure, { maxItems: 10 }),
     formFields: Type.Array(FormField, { maxItems: 100 }),
     materials: Type.Array(MaterialRequirement, { maxItems: 100 }),
+    /**
+     * Pre-check rules (智能预审, packages/engine/src/precheck) over the unified form and the facts
+     * read from the materials named by `code`; checked with `validatePrecheckRules` on save.
+     */
+    precheckRules: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 500 })),
   },
   { additionalProperties: false },
 );

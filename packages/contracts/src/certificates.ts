@@ -94,6 +94,23 @@ export const PublishedKeyView = Type.Object({
 });
 export type PublishedKeyView = Static<typeof PublishedKeyView>;
 
+/** The body of `GET /api/v1/certificates/keys`, as `npm run verify-cert -- --keys` reads it when saved. */
+export const PublishedKeyList = Type.Object({ keys: Type.Array(PublishedKeyView) });
+export type PublishedKeyList = Static<typeof PublishedKeyList>;
+
+/**
+ * `POST /api/v1/certificates/verify-pdf` (public; body = the PDF bytes, nothing is stored): the
+ * signature trailer checked against the published keys, and the online record of the code it
+ * claims ('valid' says the bytes are as signed; `record` says whether it is revoked).
+ */
+export const VerifyPdfResult = Type.Object({
+  result: Type.Enum(['valid', 'invalid', 'unsigned', 'unknown-key']),
+  number: Nullable(Type.String()),
+  verificationCode: Nullable(Type.String()),
+  record: Nullable(VerifyResult),
+});
+export type VerifyPdfResult = Static<typeof VerifyPdfResult>;
+
 // ---------------------------------------------------------------------------------------------
 // Data sharing (数据共享): lookups in external registries, through a provider.
 

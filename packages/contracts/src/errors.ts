@@ -32,6 +32,10 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   SUBMIT_CHECK_FAILED: 'SUBMIT_CHECK_FAILED',
   FILE_TYPE_REFUSED: 'FILE_TYPE_REFUSED',
+  /** Submission refused: the pre-check (智能预审) found errors; details list them. */
+  PRECHECK_FAILED: 'PRECHECK_FAILED',
+  /** A certificate that is already revoked cannot be revoked again. */
+  ALREADY_REVOKED: 'ALREADY_REVOKED',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -36,6 +36,8 @@ export const ERROR_DEFAULTS: Record<ErrorCode, { status: number; zh: string; en:
   INVALID_STATE: { status: 409, zh: '当前状态下不能进行此操作', en: 'This is not possible in the current state' },
   SUBMIT_CHECK_FAILED: { status: 422, zh: '申报材料或表单不完整，请按提示补齐后再提交', en: 'The application is incomplete; complete the listed items first' },
   FILE_TYPE_REFUSED: { status: 415, zh: '文件类型不符合该材料的要求', en: 'The file type is not accepted for this material' },
+  PRECHECK_FAILED: { status: 422, zh: '智能预审发现错误，请按提示修改表单或更换材料后再提交', en: 'The pre-check found errors; correct the form or replace the materials listed first' },
+  ALREADY_REVOKED: { status: 409, zh: '该证照已被吊销', en: 'The certificate is already revoked' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试', en: 'Internal server error; please retry later' },
 };
 

@@ -172,6 +172,10 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 export interface UploadOptions {
   /** Extra headers (e.g. X-File-Name). */
   headers?: Record<string, string>;
+  /** Empty strings, null and undefined are left out of the query string. */
+  query?: Record<string, QueryValue>;
+  /** The request's Content-Type; application/octet-stream when absent (the server sniffs the bytes). */
+  contentType?: string;
   /** Called with the fraction sent so far, 0…1. */
   onProgress?: (fraction: number) => void;
   silent?: boolean;
@@ -183,18 +187,26 @@ export interface UploadHandle<T> {
   abort: () => void;
 }
 
+/** Content types the upload routes take as a raw body; anything else goes as application/octet-stream. */
+const UPLOAD_CONTENT_TYPES = new Set(['application/pdf', 'image/png', 'image/jpeg', 'application/zip']);
+
+/** The Content-Type to upload a file with: its own when the server takes it, else octet-stream. */
+export function uploadContentType(file: Blob): string {
+  return UPLOAD_CONTENT_TYPES.has(file.type) ? file.type : 'application/octet-stream';
+}
+
 /**
- * POSTs a file as the raw request body (application/octet-stream) with the same CSRF header,
+ * POSTs a file as the raw request body (application/octet-stream unless told) with the same CSRF header,
  * error envelope and 401 handling as `request()`. It uses XMLHttpRequest because fetch cannot
  * report upload progress. An aborted upload rejects with an AbortError DOMException.
  */
 export function upload<T>(path: string, file: Blob, options: UploadOptions = {}): UploadHandle<T> {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<T>((resolve, reject) => {
-    xhr.open('POST', buildUrl(path));
+    xhr.open('POST', buildUrl(path, options.query));
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.setRequestHeader('Accept-Language', getLocale());
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.setRequestHeader('Content-Type', options.contentType ?? 'application/octet-stream');
     const token = hooks.getCsrfToken() ?? readCookie(CSRF_COOKIE);
     if (token) xhr.setRequestHeader(CSRF_HEADER, token);
     for (const [k, v] of Object.entries(options.headers ?? {})) xhr.setRequestHeader(k, v);

@@ -160,8 +160,6 @@ const approvalEnUS: ApprovalMessages = {
       empty: 'No materials uploaded',
       preview: 'Preview',
       download: 'Download',
-      previewTitle: 'Preview: {name}',
-      openNewTab: 'Open in a new tab',
       thisMatter: 'Materials of this matter',
       otherMatters: 'Materials of other matters',
       notUploaded: 'Not uploaded',

@@ -161,8 +161,6 @@ const approvalZhCN = {
       empty: '没有上传材料',
       preview: '预览',
       download: '下载',
-      previewTitle: '材料预览：{name}',
-      openNewTab: '在新标签页打开',
       thisMatter: '本事项材料',
       otherMatters: '其他事项材料',
       notUploaded: '未上传',

@@ -1,11 +1,15 @@
 /** English. Typed against the zh-CN messages so both files keep exactly the same keys. */
 import applicationsEnUS from './applications.en-US';
 import approvalEnUS from './approval.en-US';
+import certificatesEnUS from './certificates.en-US';
+import materialsEnUS from './materials.en-US';
 import type { Messages } from './zh-CN';
 
 const enUS: Messages = {
   ...approvalEnUS,
   ...applicationsEnUS,
+  ...materialsEnUS,
+  ...certificatesEnUS,
   app: {
     name: 'Tongban',
     subtitle: 'Construction Project Approval Management System',
@@ -94,6 +98,8 @@ const enUS: Messages = {
     myApplications: { title: 'My applications', desc: 'Acceptance, parallel handling, supplement requests and time limits of your applications' },
     approvalMap: { title: 'Approval map', desc: 'Progress and remaining time of every stage and matter' },
     certificates: { title: 'E-certificates', desc: 'Download and verify approval documents and certificates' },
+    library: { title: 'My materials', desc: 'Upload once, use many times: licences and other materials with their versions' },
+    issuedCertificates: { title: 'E-certificates', desc: 'View, download and verify issued certificates and decision letters' },
     acceptance: { title: 'Acceptance desk', desc: 'Check completeness; accept, refuse or accept with deficiency' },
     supplement: { title: 'Supplements', desc: 'Request all missing materials at once and track the supplements' },
     todo: { title: 'To do', desc: 'Cases waiting for you to handle, review or sign' },
@@ -337,6 +343,18 @@ const enUS: Messages = {
       diagram: 'Diagram',
       stages: 'Stages & matters',
       questions: 'Questions',
+      rules: 'Pre-check rules',
+    },
+    rules: {
+      hint: 'Pre-check rules (a JSON array) over the unified form fields and the facts read from the materials; problems of severity error block submission. The server checks the rules the same way when you save.',
+      codes: 'Material codes of this matter:',
+      noCodes: '(no material has a code yet: set them under Materials)',
+      fields: 'Form fields:',
+      count: '{n} rules',
+      notArray: 'The rules must be a JSON array',
+      badJson: 'Invalid JSON: {message}',
+      localProblems: '{n} problems found (the server will refuse to save):',
+      serverProblems: 'The server refused these rules:',
     },
     f: {
       code: 'Code',
@@ -374,6 +392,9 @@ const enUS: Messages = {
       description: 'Notes',
       add: 'Add material',
       empty: 'No materials',
+      code: 'Material code',
+      codeHint: 'Names the material in pre-check rules and is its kind in the material library, e.g. business-licence',
+      codeRule: 'A material code has 1–40 lower-case letters, digits or hyphens and starts with a letter or digit'
     },
     ff: {
       key: 'Key',

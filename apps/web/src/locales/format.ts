@@ -20,3 +20,9 @@ export function isFuture(iso: string | null | undefined, now: number = Date.now(
   const t = new Date(iso).getTime();
   return !Number.isNaN(t) && t > now;
 }
+
+/** The text of a server-sent { zh, en } pair in the UI language. */
+export function bilingual(text: { zh: string; en: string } | null | undefined): string {
+  if (!text) return '';
+  return getLocale() === 'en-US' ? text.en || text.zh : text.zh || text.en;
+}

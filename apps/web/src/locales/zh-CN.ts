@@ -4,10 +4,14 @@
  */
 import applicationsZhCN from './applications.zh-CN';
 import approvalZhCN from './approval.zh-CN';
+import certificatesZhCN from './certificates.zh-CN';
+import materialsZhCN from './materials.zh-CN';
 
 const zhCN = {
   ...approvalZhCN,
   ...applicationsZhCN,
+  ...materialsZhCN,
+  ...certificatesZhCN,
   app: {
     name: '通办',
     subtitle: '工程建设项目审批管理系统',
@@ -96,6 +100,8 @@ const zhCN = {
     myApplications: { title: '我的申报', desc: '查看申报的受理、并联办理进度、补正要求和时限' },
     approvalMap: { title: '审批地图', desc: '查看每个阶段、每个事项的办理进度和剩余时限' },
     certificates: { title: '电子证照', desc: '下载和核验审批结果文件与电子证照' },
+    library: { title: '我的材料库', desc: '一次上传、多次使用：管理营业执照等常用材料及其版本' },
+    issuedCertificates: { title: '电子证照', desc: '查看、下载、核验已出具的证照和决定书' },
     acceptance: { title: '受理台', desc: '审查材料完整性，受理、不予受理或容缺受理' },
     supplement: { title: '补正', desc: '一次性告知需补正的材料并跟踪补正情况' },
     todo: { title: '待办', desc: '等待本人承办、审核或签发的办件' },
@@ -339,6 +345,18 @@ const zhCN = {
       diagram: '流程图',
       stages: '阶段与事项',
       questions: '引导问题',
+      rules: '预审规则',
+    },
+    rules: {
+      hint: '智能预审规则（JSON 数组）：对统一表单字段和从材料中识别出的信息进行检查，error 级别的问题会阻止提交。保存时服务器按同样的规则校验。',
+      codes: '本事项的材料代码：',
+      noCodes: '（尚未给材料设置代码，请在“申请材料”中填写）',
+      fields: '表单字段：',
+      count: '共 {n} 条规则',
+      notArray: '规则应为 JSON 数组',
+      badJson: 'JSON 格式错误：{message}',
+      localProblems: '检查发现 {n} 个问题（保存时服务器会拒绝）：',
+      serverProblems: '服务器拒绝了这些规则：',
     },
     f: {
       code: '事项编码',
@@ -376,6 +394,9 @@ const zhCN = {
       description: '填写说明',
       add: '添加材料',
       empty: '暂无材料',
+      code: '材料代码',
+      codeHint: '预审规则用它指代本材料，也是材料库中的类别，如 business-licence',
+      codeRule: '材料代码为 1–40 位小写字母、数字或连字符，以字母或数字开头'
     },
     ff: {
       key: '字段键',

@@ -3,12 +3,14 @@ import { createRouter, createWebHistory, type RouteLocationNormalized, type Rout
 import { calendarRoutes } from '@/features/calendar/routes';
 import { applicationsRoutes } from '@/features/applications/routes';
 import { catalogRoutes } from '@/features/catalog/routes';
+import { certificatesRoutes, verifyRoutes } from '@/features/certificates/routes';
 import { departmentsRoutes } from '@/features/departments/routes';
 import { authRoutes } from '@/features/auth/routes';
 import { useAuthStore } from '@/features/auth/auth.store';
 import { errorRoutes } from '@/features/errors/routes';
 import { guideRoutes } from '@/features/guide/routes';
 import { homeRoutes } from '@/features/home/routes';
+import { materialsRoutes } from '@/features/materials/routes';
 import { regionsRoutes } from '@/features/regions/routes';
 import { supervisionRoutes } from '@/features/supervision/routes';
 import { tasksRoutes } from '@/features/tasks/routes';
@@ -35,10 +37,11 @@ export const router = createRouter({
   routes: [
     ...authRoutes,
     ...guideRoutes,
+    ...verifyRoutes,
     {
       path: '/',
       component: () => import('@/features/shell/components/AppLayout.vue'),
-      children: [...homeRoutes, ...usersRoutes, ...departmentsRoutes, ...regionsRoutes, ...catalogRoutes, ...tasksRoutes, ...supervisionRoutes, ...calendarRoutes, ...applicationsRoutes, ...errorRoutes],
+      children: [...homeRoutes, ...usersRoutes, ...departmentsRoutes, ...regionsRoutes, ...catalogRoutes, ...tasksRoutes, ...supervisionRoutes, ...calendarRoutes, ...applicationsRoutes, ...materialsRoutes, ...certificatesRoutes, ...errorRoutes],
     },
   ],
   scrollBehavior: () => ({ top: 0 }),

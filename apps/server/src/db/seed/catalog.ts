@@ -30,9 +30,35 @@ const mat = (m: M): MaterialRequirement => ({
 const field = (key: string, label: string, type: FormField['type'] = 'text', extra: Partial<FormField> = {}): FormField => ({ key, label, type, required: true, ...extra });
 
 const COMMON_FIELDS = [field('projectName', '项目名称'), field('constructionUnit', '建设单位'), field('projectAddress', '建设地点')];
-const LICENCE = mat({ name: '营业执照（或统一社会信用代码证书）', form: 'copy', reuse: 'certificate_library', description: '可从电子证照库调用，无需重复上传' });
+const LICENCE = mat({ name: '营业执照（或统一社会信用代码证书）', form: 'copy', reuse: 'certificate_library', description: '可从电子证照库调用，无需重复上传', code: 'business-licence' });
 const MANDATE = mat({ name: '授权委托书及受托人身份证明', necessity: 'conditional', conditionNote: '委托代理人办理时提交', acceptedTypes: ['pdf', 'jpg', 'png'] });
-const LAND_CERT = mat({ name: '不动产权证书（土地）或用地批准文件', form: 'copy', reuse: 'certificate_library' });
+const LAND_CERT = mat({ name: '不动产权证书（土地）或用地批准文件', form: 'copy', reuse: 'certificate_library', code: 'land-certificate' });
+
+/**
+ * 智能预审 of 建筑工程施工许可证核发: the credit code and name on the form against the business
+ * licence, the licence still valid, the award and contract not dated in the future, a plausible
+ * contract price, start before finish, and a warning for documents that could not be read.
+ */
+const SGXK_RULES: NonNullable<MatterDraftInput['precheckRules']> = [
+  { id: 'uscc-valid', kind: 'uscc', severity: 'error', target: { field: 'constructionUnitUscc' } },
+  { id: 'licence-uscc-matches', kind: 'document-matches-form', severity: 'error', material: 'business-licence', fact: 'uscc', field: 'constructionUnitUscc' },
+  { id: 'licence-name-matches', kind: 'document-matches-form', severity: 'error', material: 'business-licence', fact: 'enterpriseName', field: 'constructionUnit' },
+  { id: 'licence-not-expired', kind: 'date', severity: 'error', target: { material: 'business-licence', fact: 'validUntil' }, notBefore: { today: 0 }, label: { zh: '营业执照营业期限', en: 'term of the business licence' } },
+  { id: 'award-not-future', kind: 'date', severity: 'error', target: { material: 'bid-award', fact: 'issueDate' }, notAfter: { today: 0 }, label: { zh: '中标通知书日期', en: 'date of the bid award notice' } },
+  { id: 'contract-not-future', kind: 'date', severity: 'error', target: { material: 'construction-contract', fact: 'issueDate' }, notAfter: { today: 0 }, label: { zh: '施工合同签订日期', en: 'date of the construction contract' } },
+  { id: 'contract-amount-range', kind: 'range', severity: 'error', target: { field: 'contractAmount' }, min: 1, max: 10_000_000 },
+  { id: 'planned-dates-order', kind: 'cross-field', severity: 'error', left: { field: 'plannedStart' }, op: 'le', right: { field: 'plannedFinish' }, as: 'date' },
+  { id: 'licence-readable', kind: 'document-readable', severity: 'warning', material: 'business-licence' },
+  { id: 'award-readable', kind: 'document-readable', severity: 'warning', material: 'bid-award' },
+];
+
+/** 建设工程规划许可证核发: the licence names the applicant of the form. */
+const GCGH_RULES: NonNullable<MatterDraftInput['precheckRules']> = [
+  { id: 'licence-name-matches', kind: 'document-matches-form', severity: 'error', material: 'business-licence', fact: 'enterpriseName', field: 'constructionUnit' },
+  { id: 'licence-not-expired', kind: 'date', severity: 'error', target: { material: 'business-licence', fact: 'validUntil' }, notBefore: { today: 0 }, label: { zh: '营业执照营业期限', en: 'term of the business licence' } },
+  { id: 'floor-area-range', kind: 'range', severity: 'error', target: { field: 'floorArea' }, min: 1, max: 5_000_000 },
+  { id: 'licence-readable', kind: 'document-readable', severity: 'warning', material: 'business-licence' },
+];
 
 interface MatterSeed extends MatterDraftInput {
   code: string;
@@ -138,7 +164,7 @@ export const DEMO_MATTERS: MatterSeed[] = [
     materials: [
       mat({ name: '建设工程设计方案审查申请表' }),
       mat({ name: '建设工程设计方案（总平面图、单体平立剖面、效果图）', acceptedTypes: ['pdf', 'dwg'], maxSizeMb: 500 }),
-      mat({ name: '建设用地规划许可证', form: 'copy', reuse: 'certificate_library' }),
+      mat({ name: '建设用地规划许可证', form: 'copy', reuse: 'certificate_library', code: 'land-planning-permit' }),
       mat({ name: '日照分析报告', necessity: 'conditional', condition: 'buildingHeight >= 24', conditionNote: '高层建筑或对周边住宅有日照影响时提交' }),
     ],
   }),
@@ -160,6 +186,7 @@ export const DEMO_MATTERS: MatterSeed[] = [
       mat({ name: '建筑工程施工图设计文件（规划部分）', acceptedTypes: ['pdf', 'dwg'], maxSizeMb: 500 }),
       MANDATE,
     ],
+    precheckRules: GCGH_RULES,
   }),
   matter('SZ-ZRZY-GHHS', 'SZ-ZRZY', {
     name: '建设工程规划条件核实（联合验收）',
@@ -170,7 +197,7 @@ export const DEMO_MATTERS: MatterSeed[] = [
     legalBasis: '《中华人民共和国城乡规划法》第四十五条',
     conditions: '建设工程竣工，已完成竣工测量。',
     formFields: [...COMMON_FIELDS, field('floorArea', '实测建筑面积', 'number', { unit: '㎡' })],
-    materials: [mat({ name: '规划核实申请表' }), mat({ name: '竣工测量成果报告书', acceptedTypes: ['pdf', 'dwg'] }), mat({ name: '建设工程规划许可证', form: 'copy', reuse: 'certificate_library' })],
+    materials: [mat({ name: '规划核实申请表' }), mat({ name: '竣工测量成果报告书', acceptedTypes: ['pdf', 'dwg'] }), mat({ name: '建设工程规划许可证', form: 'copy', reuse: 'certificate_library', code: 'planning-permit' })],
   }),
   // ---- 生态环境局
   matter('SZ-STHJ-BGS', 'SZ-STHJ', {
@@ -242,7 +269,7 @@ export const DEMO_MATTERS: MatterSeed[] = [
     formFields: [...COMMON_FIELDS, field('floorArea', '总建筑面积', 'number', { unit: '㎡' }), field('designUnit', '设计单位')],
     materials: [
       mat({ name: '施工图设计文件（全专业）', acceptedTypes: ['pdf', 'dwg'], maxSizeMb: 2048 }),
-      mat({ name: '建设工程规划许可证', form: 'copy', reuse: 'certificate_library' }),
+      mat({ name: '建设工程规划许可证', form: 'copy', reuse: 'certificate_library', code: 'planning-permit' }),
       mat({ name: '岩土工程勘察报告', acceptedTypes: ['pdf'], maxSizeMb: 200 }),
       mat({ name: '设计合同', form: 'copy' }),
     ],
@@ -257,7 +284,7 @@ export const DEMO_MATTERS: MatterSeed[] = [
     conditions: '属于《建设工程消防设计审查验收管理暂行规定》第十四条所列特殊建设工程。',
     specialProcedures: [{ kind: 'expert_review', name: '消防设计专家评审', maxDays: 20 }],
     formFields: [...COMMON_FIELDS, field('fireCategory', '特殊建设工程类别')],
-    materials: [mat({ name: '消防设计审查申请表' }), mat({ name: '消防设计文件', acceptedTypes: ['pdf', 'dwg'], maxSizeMb: 500 }), mat({ name: '建设工程规划许可证', form: 'copy', reuse: 'certificate_library' })],
+    materials: [mat({ name: '消防设计审查申请表' }), mat({ name: '消防设计文件', acceptedTypes: ['pdf', 'dwg'], maxSizeMb: 500 }), mat({ name: '建设工程规划许可证', form: 'copy', reuse: 'certificate_library', code: 'planning-permit' })],
   }),
   matter('SZ-ZJJ-SGXK', 'SZ-ZJJ', {
     name: '建筑工程施工许可证核发',
@@ -269,19 +296,28 @@ export const DEMO_MATTERS: MatterSeed[] = [
     validityMonths: 3,
     legalBasis: '《中华人民共和国建筑法》第七条、第八条；《建筑工程施工许可管理办法》（住房和城乡建设部令第18号）第四条、第五条',
     conditions: '已办理用地批准手续；已取得建设工程规划许可证；施工场地已具备施工条件；已确定施工企业；有满足施工需要的施工图纸及技术资料；有保证工程质量和安全的具体措施；建设资金已落实。',
-    formFields: [...COMMON_FIELDS, field('contractor', '施工单位'), field('contractAmount', '合同价格', 'number', { unit: '万元' }), field('plannedStart', '计划开工日期', 'date'), field('plannedFinish', '计划竣工日期', 'date')],
+    formFields: [
+      ...COMMON_FIELDS,
+      field('constructionUnitUscc', '建设单位统一社会信用代码'),
+      field('contractor', '施工单位'),
+      field('contractAmount', '合同价格', 'number', { unit: '万元' }),
+      field('plannedStart', '计划开工日期', 'date'),
+      field('plannedFinish', '计划竣工日期', 'date'),
+    ],
     materials: [
       mat({ name: '建筑工程施工许可证申请表' }),
+      LICENCE,
       LAND_CERT,
-      mat({ name: '建设工程规划许可证', form: 'copy', reuse: 'certificate_library' }),
-      mat({ name: '施工图设计文件审查合格书', form: 'copy', reuse: 'certificate_library' }),
-      mat({ name: '中标通知书或直接发包批准文件', form: 'copy' }),
-      mat({ name: '施工合同', form: 'copy' }),
+      mat({ name: '建设工程规划许可证', form: 'copy', reuse: 'certificate_library', code: 'planning-permit' }),
+      mat({ name: '施工图设计文件审查合格书', form: 'copy', reuse: 'certificate_library', code: 'drawing-review-cert' }),
+      mat({ name: '中标通知书或直接发包批准文件', form: 'copy', code: 'bid-award' }),
+      mat({ name: '施工合同', form: 'copy', code: 'construction-contract' }),
       mat({ name: '危险性较大的分部分项工程清单及安全管理措施', description: '安全生产措施' }),
       mat({ name: '建设资金已落实承诺书（或资金证明）' }),
       mat({ name: '特殊建设工程消防设计审查意见书', form: 'copy', reuse: 'certificate_library', necessity: 'conditional', condition: 'specialFire', conditionNote: '特殊建设工程提交' }),
       MANDATE,
     ],
+    precheckRules: SGXK_RULES,
   }),
   matter('SZ-ZJJ-XFYS', 'SZ-ZJJ', {
     name: '特殊建设工程消防验收（联合验收）',

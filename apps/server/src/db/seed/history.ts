@@ -902,6 +902,14 @@ export async function seedHistory(database: Database, config: Config, opts: Hist
       log(`demo history: ${done} % — simulated up to ${localDate(clock.now())} (${counts.applications} applications, ${counts.commands} commands)`);
     }
   }
+  // Result documents (decision 0013): a case concluded more than 60 days before `now` counts as
+  // issued before the platform, so the issuing job renders only the recent ones once it starts.
+  await db
+    .updateTable('approval_case')
+    .set({ document_status: 'none' })
+    .where('document_status', '=', 'pending')
+    .where('concluded_at', '<', new Date(nowMs - 60 * 86_400_000))
+    .execute();
   log(`demo history: time by action — ${[...spent].map(([k, [n, ms]]) => `${k} ${n}× ${Math.round(ms / n)} ms`).join(', ')}`);
   for (const e of errors) log(`demo history: skipped a failed action — ${e}`);
   if (aborted) return { created: true, ...counts, aborted, ms: Date.now() - started };

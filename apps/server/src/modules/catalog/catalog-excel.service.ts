@@ -21,6 +21,9 @@ const checkProcess: ValidateFunction = ajv.compile(ProcessDraftInput);
 
 export type ExportSource = 'published' | 'latest';
 
+/** The materials sheet column of a requirement property (its `code` is the 材料编码 column; 事项编码 is the matter's). */
+const materialKey = (field: string | undefined): string => (field === undefined ? 'name' : field === 'code' ? 'materialCode' : field);
+
 /** A cell value read as text (numbers too); anything else is empty. */
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
@@ -49,7 +52,7 @@ export class CatalogExcelService {
       const v = (await repo.findMatterVersion(db, versionId))!;
       const d = toDraftInput(v, await repo.materialsOf(db, [v.id]));
       matterRows.push({ code: m.code, deptCode: depts.get(d.departmentId), ...d });
-      d.materials.forEach((mat, i) => materialRows.push({ code: m.code, seq: i + 1, ...mat }));
+      d.materials.forEach((mat, i) => materialRows.push({ ...mat, materialCode: mat.code ?? null, code: m.code, seq: i + 1 }));
     }
     const processRows: Array<Record<string, unknown>> = [];
     const stageRows: Array<Record<string, unknown>> = [];
@@ -128,15 +131,16 @@ export class CatalogExcelService {
         departmentId: departmentId ?? 1,
         specialProcedures: fields.specialProcedures ?? [],
         formFields: fields.formFields ?? [],
+        precheckRules: fields.precheckRules ?? [],
         legalBasis: fields.legalBasis ?? '',
         fees: fields.fees ?? '',
         conditions: fields.conditions ?? '',
-        materials: mats.map(({ values: { code: _mc, seq: _s, ...m } }) => ({ ...m, description: m.description ?? '' })),
+        materials: mats.map(({ values: { code: _mc, seq: _s, materialCode, ...m } }) => ({ ...m, code: materialCode ?? null, description: m.description ?? '' })),
       } as unknown as MatterDraftInput;
       if (!checkMatter(draft)) {
         for (const e of checkMatter.errors ?? []) {
           const [, top, index, field] = e.instancePath.split('/');
-          if (top === 'materials' && index !== undefined && mats[Number(index)]) problems.push({ path: at(SHEETS.materials, mats[Number(index)]!, field ?? 'name'), message: `${e.message ?? '无效'} / invalid` });
+          if (top === 'materials' && index !== undefined && mats[Number(index)]) problems.push({ path: at(SHEETS.materials, mats[Number(index)]!, materialKey(field)), message: `${e.message ?? '无效'} / invalid` });
           else if (top) problems.push({ path: at(SHEETS.matters, r, top), message: `${e.message ?? '无效'} / invalid` });
           else problems.push({ path: `${SHEETS.matters.name}!${r.row}`, message: `${e.message ?? '无效'}` });
         }
@@ -144,7 +148,7 @@ export class CatalogExcelService {
       }
       for (const p of draftProblems(draft)) {
         const [, top, index, field] = p.path.split('/');
-        problems.push({ path: top === 'materials' && mats[Number(index)] ? at(SHEETS.materials, mats[Number(index)]!, field ?? 'name') : at(SHEETS.matters, r, top ?? 'code'), message: p.message });
+        problems.push({ path: top === 'materials' && mats[Number(index)] ? at(SHEETS.materials, mats[Number(index)]!, materialKey(field)) : at(SHEETS.matters, r, top ?? 'code'), message: p.message });
       }
       matters.push({ code, draft });
     }

@@ -18,6 +18,8 @@ interface Column {
   /** enum: stored value → label shown in the sheet. */
   labels?: Record<string, string>;
   width?: number;
+  /** Added after the first release: a workbook without the column still imports (as empty). */
+  optional?: boolean;
 }
 
 export interface SheetSpec {
@@ -49,6 +51,7 @@ export const SHEETS: Record<'matters' | 'materials' | 'processes' | 'stages' | '
       { header: '受理条件', key: 'conditions', kind: 'text', width: 40 },
       { header: '特别程序(JSON)', key: 'specialProcedures', kind: 'json', width: 20 },
       { header: '表单字段(JSON)', key: 'formFields', kind: 'json', width: 20 },
+      { header: '预审规则(JSON)', key: 'precheckRules', kind: 'json', width: 20, optional: true },
     ],
   },
   materials: {
@@ -67,6 +70,7 @@ export const SHEETS: Record<'matters' | 'materials' | 'processes' | 'stages' | '
       { header: '样表地址', key: 'sampleUrl', kind: 'text' },
       { header: '复用来源', key: 'reuse', kind: 'enum', required: true, labels: { none: '无', material_library: '材料库', certificate_library: '证照库' } },
       { header: '说明', key: 'description', kind: 'text', width: 24 },
+      { header: '材料编码', key: 'materialCode', kind: 'text', width: 16, optional: true },
     ],
   },
   processes: {
@@ -168,17 +172,20 @@ export function readSheet(wb: ExcelJS.Workbook, spec: SheetSpec, problems: Error
   const header = ws.getRow(1);
   const colOf = new Map<string, number>();
   header.eachCell((cell, n) => colOf.set(String(cellText(cell.value) ?? '').trim(), n));
-  for (const c of spec.columns) {
-    if (!colOf.has(c.header)) problems.push({ path: `${spec.name}!1`, message: `缺少列「${c.header}」/ column missing` });
-  }
-  if (spec.columns.some((c) => !colOf.has(c.header))) return [];
+  const missing = spec.columns.filter((c) => !c.optional && !colOf.has(c.header));
+  for (const c of missing) problems.push({ path: `${spec.name}!1`, message: `缺少列「${c.header}」/ column missing` });
+  if (missing.length) return [];
   const out: Array<{ row: number; values: Record<string, unknown> }> = [];
   ws.eachRow((row, rowNumber) => {
     if (rowNumber === 1) return;
     const values: Record<string, unknown> = {};
     let empty = true;
     for (const c of spec.columns) {
-      const n = colOf.get(c.header)!;
+      const n = colOf.get(c.header);
+      if (n === undefined) {
+        values[c.key] = c.kind === 'list' ? [] : c.kind === 'json' ? undefined : null;
+        continue;
+      }
       const addr = `${spec.name}!${ws.getColumn(n).letter}${rowNumber}`;
       const raw = cellText(row.getCell(n).value);
       const text = raw === null ? '' : String(raw).trim();

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ErrorCode, type MatterCreateInput, type MatterDraftInput, type MatterSummary, type MatterVersion } from '@tongban/contracts';
-import { ConditionSyntaxError, parseCondition } from '@tongban/engine';
+import { ConditionSyntaxError, parseCondition, validatePrecheckRules } from '@tongban/engine';
 import type { DB } from '../../db/schema.ts';
 import { inTransaction, type Executor, type Tx } from '../../db/transaction.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -32,6 +32,42 @@ export function draftProblems(input: MatterDraftInput): ErrorDetail[] {
       } catch (e) {
         if (!(e instanceof ConditionSyntaxError)) throw e;
         problems.push({ path: `/materials/${i}/condition`, message: `材料「${m.name}」的条件无法解析：${e.message}` });
+      }
+    }
+  });
+  problems.push(...precheckRuleProblems(input));
+  return problems;
+}
+
+/**
+ * Pre-check rules that cannot run on this matter: invalid definitions (validatePrecheckRules), and
+ * rules naming a material code none of the matter's requirements has, or a field not on its form.
+ */
+export function precheckRuleProblems(input: MatterDraftInput): ErrorDetail[] {
+  const rules = input.precheckRules ?? [];
+  if (!rules.length) return [];
+  const problems: ErrorDetail[] = [];
+  for (const message of validatePrecheckRules(rules)) {
+    const n = /^第 (\d+) 条规则/.exec(message)?.[1];
+    problems.push({ path: n ? `/precheckRules/${Number(n) - 1}` : '/precheckRules', message });
+  }
+  if (problems.length) return problems;
+  const codes = new Set(input.materials.map((m) => m.code).filter((c): c is string => !!c));
+  const fields = new Set(input.formFields.map((f) => f.key));
+  rules.forEach((rule, i) => {
+    const where = `第 ${i + 1} 条规则（${String(rule.id)}）`;
+    const refs = [rule.target, rule.left, rule.right, { field: rule.field, material: rule.material }];
+    const seen = new Set<string>();
+    for (const ref of refs) {
+      if (typeof ref !== 'object' || ref === null) continue;
+      const { field, material } = ref as { field?: unknown; material?: unknown };
+      if (typeof field === 'string' && !fields.has(field) && !seen.has(`f:${field}`)) {
+        seen.add(`f:${field}`);
+        problems.push({ path: `/precheckRules/${i}`, message: `${where}：表单中没有字段 ${field} / the form has no field ${field}` });
+      }
+      if (typeof material === 'string' && !codes.has(material) && !seen.has(`m:${material}`)) {
+        seen.add(`m:${material}`);
+        problems.push({ path: `/precheckRules/${i}`, message: `${where}：没有材料编码为 ${material} 的材料 / no material has the code ${material}` });
       }
     }
   });
@@ -73,6 +109,7 @@ function materialDto(m: MaterialRow): MatterDraftInput['materials'][number] {
     sampleUrl: m.sample_url,
     reuse: m.reuse,
     description: m.description,
+    code: m.code,
   };
 }
 
@@ -95,6 +132,7 @@ export function toDraftInput(v: MatterVersionRow, materials: MaterialRow[]): Mat
     specialProcedures: v.special_procedures as MatterDraftInput['specialProcedures'],
     formFields: v.form_fields,
     materials: materials.map(materialDto),
+    precheckRules: v.precheck_rules as NonNullable<MatterDraftInput['precheckRules']>,
   };
 }
 
@@ -207,6 +245,7 @@ export class MattersService {
       conditions: input.conditions,
       special_procedures: JSON.stringify(input.specialProcedures),
       form_fields: JSON.stringify(input.formFields),
+      precheck_rules: JSON.stringify(input.precheckRules ?? []),
       search_tokens: indexTokens(code, input.name, input.legalBasis, input.conditions, input.resultName, ...input.materials.map((m) => m.name)),
     };
   }
@@ -225,6 +264,7 @@ export class MattersService {
       sample_url: m.sampleUrl,
       reuse: m.reuse,
       description: m.description,
+      code: m.code ?? null,
     }));
   }
 

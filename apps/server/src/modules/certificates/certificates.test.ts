@@ -70,10 +70,10 @@ const signer = generateSigningKey();
 const signerKeyId = keyIdOf(signer.publicKey);
 const published: PublishedKey = {
   keyId: signerKeyId,
-  departmentId: 7,
+  departmentCode: 'SZ-ZJJ',
   departmentName: certificate.departmentName,
   publicKey: signer.publicKey,
-  algorithm: 'SM2',
+  algorithm: 'SM2-with-SM3',
   createdAt: '2026-01-01T00:00:00.000Z',
   retiredAt: null,
 };
@@ -126,7 +126,7 @@ beforeAll(async () => {
 });
 
 describe('signing keys', () => {
-  const master = parseMasterKey('00112233445566778899aabbccddeeff');
+  const master = parseMasterKey('00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff');
 
   it('seals and opens a private key; each seal has its own IV', () => {
     const sealed = sealPrivateKey(signer.privateKey, master);
@@ -138,20 +138,28 @@ describe('signing keys', () => {
 
   it('refuses a wrong master key and any changed character of the sealed value', () => {
     const sealed = sealPrivateKey(signer.privateKey, master);
-    expect(() => openPrivateKey(sealed, parseMasterKey('ffeeddccbbaa99887766554433221100'))).toThrow(/integrity check failed/);
+    expect(() => openPrivateKey(sealed, parseMasterKey('ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100'))).toThrow(/integrity check failed/);
     const parts = sealed.split(':');
     // iv, first ciphertext char, last ciphertext char, mac
     const positions = [parts[0]!.length + 1, parts[0]!.length + 34, sealed.length - 66, sealed.length - 1];
     for (const at of positions) expect(() => openPrivateKey(flipHexChar(sealed, at), master)).toThrow(/integrity check failed/);
     expect(() => openPrivateKey('sm4-cbc:abc', master)).toThrow(/not a sealed key/);
-    expect(() => openPrivateKey(sealed, Buffer.alloc(15))).toThrow(/16 bytes/);
-    expect(() => sealPrivateKey(signer.privateKey, Buffer.alloc(32))).toThrow(/16 bytes/);
+    expect(() => openPrivateKey(sealed, Buffer.alloc(16))).toThrow(/32 bytes/);
+    expect(() => sealPrivateKey(signer.privateKey, Buffer.alloc(31))).toThrow(/32 bytes/);
   });
 
-  it('parses a master key of exactly 32 hex characters only', () => {
-    expect(parseMasterKey('00112233445566778899AABBCCDDEEFF').toString('hex')).toBe('00112233445566778899aabbccddeeff');
-    for (const bad of ['', '0011', '00112233445566778899aabbccddeef', '00112233445566778899aabbccddeeff00', 'zz112233445566778899aabbccddeeff']) {
-      expect(() => parseMasterKey(bad)).toThrow(/32 hex characters/);
+  it('keeps the encryption and the integrity halves of the master key apart', () => {
+    const sealed = sealPrivateKey(signer.privateKey, master);
+    // Same SM4 half, other MAC half: refused before decryption.
+    const otherMac = Buffer.concat([master.subarray(0, 16), Buffer.alloc(16, 7)]);
+    expect(() => openPrivateKey(sealed, otherMac)).toThrow(/integrity check failed/);
+  });
+
+  it('parses a master key of exactly 64 hex characters only', () => {
+    const hex = '00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF';
+    expect(parseMasterKey(hex).toString('hex')).toBe(hex.toLowerCase());
+    for (const bad of ['', '0011', '00112233445566778899aabbccddeeff', hex.slice(1), `${hex}00`, `zz${hex.slice(2)}`]) {
+      expect(() => parseMasterKey(bad)).toThrow(/64 hex characters/);
     }
   });
 

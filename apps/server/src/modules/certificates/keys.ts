@@ -14,7 +14,8 @@ export interface SigningKeyPair {
 
 const PRIVATE_KEY = /^[0-9a-f]{64}$/;
 const PUBLIC_KEY = /^04[0-9a-f]{128}$/;
-const MASTER_KEY_BYTES = 16;
+/** 32 bytes: the first 16 are the SM4 key, the last 16 the HMAC-SM3 key (one key, one purpose). */
+const MASTER_KEY_BYTES = 32;
 const SEAL_PREFIX = 'sm4-cbc';
 
 /** A fresh SM2 key pair from the platform's CSPRNG (sm-crypto-v2 draws from crypto.getRandomValues). */
@@ -46,14 +47,20 @@ export function keyIdOf(publicKey: string): string {
   return sm3Hex(publicKey.toLowerCase()).slice(0, 16);
 }
 
-/** The master key from its configured form: exactly 32 hex characters (16 bytes, an SM4 key). */
+/**
+ * The master key from its configured form (`CERT_MASTER_KEY`): exactly 64 hex characters (32
+ * bytes: an SM4 key for encryption and a separate key for the HMAC-SM3 integrity check).
+ */
 export function parseMasterKey(value: string): Buffer {
   const trimmed = value.trim();
-  if (!/^[0-9a-fA-F]{32}$/.test(trimmed)) {
-    throw new Error(`The certificate master key must be 32 hex characters (16 bytes), got ${trimmed.length} characters`);
+  if (!/^[0-9a-fA-F]{64}$/.test(trimmed)) {
+    throw new Error(`The certificate master key must be 64 hex characters (32 bytes), got ${trimmed.length} characters`);
   }
   return Buffer.from(trimmed, 'hex');
 }
+
+const encryptionKey = (masterKey: Buffer) => masterKey.subarray(0, 16);
+const macKey = (masterKey: Buffer) => masterKey.subarray(16, 32);
 
 function assertMasterKey(masterKey: Buffer): void {
   if (masterKey.length !== MASTER_KEY_BYTES) {
@@ -62,19 +69,19 @@ function assertMasterKey(masterKey: Buffer): void {
 }
 
 function macOf(masterKey: Buffer, iv: Buffer, ciphertext: Buffer): Buffer {
-  return createHmac('sm3', masterKey).update(iv).update(ciphertext).digest();
+  return createHmac('sm3', macKey(masterKey)).update(iv).update(ciphertext).digest();
 }
 
 /**
  * Seals a private key for storage: `sm4-cbc:<ivHex>:<ciphertextHex>:<macHex>`, SM4-CBC with a random
- * IV, then HMAC-SM3 over iv‖ciphertext (encrypt-then-MAC) so a wrong master key or a changed value
+ * IV under the first half of the master key, then HMAC-SM3 (second half) over iv‖ciphertext (encrypt-then-MAC) so a wrong master key or a changed value
  * is refused before decryption instead of yielding a wrong key.
  */
 export function sealPrivateKey(privateKeyHex: string, masterKey: Buffer): string {
   assertMasterKey(masterKey);
   if (!isPrivateKeyHex(privateKeyHex)) throw new Error('sealPrivateKey: the private key must be 64 lower-case hex characters');
   const iv = randomBytes(16);
-  const cipher = createCipheriv('sm4-cbc', masterKey, iv);
+  const cipher = createCipheriv('sm4-cbc', encryptionKey(masterKey), iv);
   const ciphertext = Buffer.concat([cipher.update(privateKeyHex, 'utf8'), cipher.final()]);
   const mac = macOf(masterKey, iv, ciphertext);
   return [SEAL_PREFIX, iv.toString('hex'), ciphertext.toString('hex'), mac.toString('hex')].join(':');
@@ -99,7 +106,7 @@ export function openPrivateKey(sealed: string, masterKey: Buffer): string {
   if (!timingSafeEqual(macOf(masterKey, iv, ciphertext), Buffer.from(macHex, 'hex'))) {
     throw new Error('openPrivateKey: integrity check failed (wrong master key or a changed sealed value)');
   }
-  const decipher = createDecipheriv('sm4-cbc', masterKey, iv);
+  const decipher = createDecipheriv('sm4-cbc', encryptionKey(masterKey), iv);
   const plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
   if (!isPrivateKeyHex(plain)) throw new Error('openPrivateKey: the sealed value does not hold a private key');
   return plain;

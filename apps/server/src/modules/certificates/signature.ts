@@ -14,21 +14,16 @@
  */
 import { createHash } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
+import type { PublishedKeyView } from '@tongban/contracts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { isPublicKeyHex, keyIdOf } from './keys.ts';
 
-/** A department's public signing key as `GET /api/v1/certificates/keys` publishes it (`{ keys: PublishedKey[] }`). */
-export interface PublishedKey {
-  keyId: string;
-  departmentId: number;
-  departmentName: string;
-  publicKey: string;
-  algorithm: 'SM2';
-  /** ISO timestamp. */
-  createdAt: string;
-  /** ISO timestamp when the key stopped signing; certificates signed before stay verifiable. */
-  retiredAt: string | null;
-}
+/**
+ * A department's public signing key as `GET /api/v1/certificates/keys` publishes it
+ * (`{ keys: PublishedKey[] }`, the contract's PublishedKeyView): `createdAt` and `retiredAt` are
+ * ISO timestamps; a retired key stopped signing, and what it signed before stays verifiable.
+ */
+export type PublishedKey = PublishedKeyView;
 
 /** What a certificate PDF's signature claims besides the bytes. */
 export interface SignatureMeta {
@@ -223,12 +218,12 @@ export function parsePublishedKeys(value: unknown): PublishedKey[] {
   return list.map((entry: unknown, index): PublishedKey => {
     const bad = (what: string) => new Error(`key #${index + 1}: ${what}`);
     if (!isRecord(entry)) throw bad('not an object');
-    const { keyId, departmentId, departmentName, publicKey, algorithm, createdAt, retiredAt } = entry;
+    const { keyId, departmentCode, departmentName, publicKey, algorithm, createdAt, retiredAt } = entry;
     if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw bad('keyId must be 16 hex characters');
     if (typeof publicKey !== 'string' || !isPublicKeyHex(publicKey.toLowerCase())) throw bad('publicKey is not an SM2 public key');
-    if (algorithm !== 'SM2') throw bad('algorithm must be "SM2"');
-    if (typeof departmentId !== 'number' || typeof departmentName !== 'string') throw bad('departmentId and departmentName are required');
+    if (algorithm !== 'SM2-with-SM3') throw bad('algorithm must be "SM2-with-SM3"');
+    if (typeof departmentCode !== 'string' || typeof departmentName !== 'string') throw bad('departmentCode and departmentName are required');
     if (typeof createdAt !== 'string' || (retiredAt !== null && typeof retiredAt !== 'string')) throw bad('createdAt / retiredAt must be timestamps');
-    return { keyId, departmentId, departmentName, publicKey: publicKey.toLowerCase(), algorithm, createdAt, retiredAt };
+    return { keyId, departmentCode, departmentName, publicKey: publicKey.toLowerCase(), algorithm, createdAt, retiredAt };
   });
 }

@@ -31,6 +31,16 @@ export function sniff(head: Buffer): SniffedType {
   return 'unknown';
 }
 
+/** The sniffed type of a stored content type (the reverse of CONTENT_TYPES). */
+export function sniffedOf(contentType: string): SniffedType {
+  return (Object.entries(CONTENT_TYPES).find(([, ct]) => ct === contentType)?.[0] as SniffedType | undefined) ?? 'unknown';
+}
+
+/** Whether a file of this stored content type satisfies one of a requirement's accepted types. */
+export function satisfies(contentType: string, accepted: readonly string[]): boolean {
+  return SATISFIES[sniffedOf(contentType)].some((x) => accepted.includes(x));
+}
+
 /** Which declared requirement types a sniffed container satisfies. */
 const SATISFIES: Record<SniffedType, string[]> = {
   pdf: ['pdf'],
@@ -64,9 +74,11 @@ export class FileStore {
 
   /**
    * Streams an upload to a temporary file while hashing it; refuses it as soon as it passes
-   * `maxBytes` or its first bytes are none of `accepted`.
+   * `maxBytes` or its first bytes are none of `accepted`. `inspect` sees the complete temporary
+   * file before it goes to the blob store (text extraction reads it there: with S3 the file is
+   * gone afterwards); if it throws, nothing is stored.
    */
-  async put(stream: Readable, opts: { maxBytes: number; accepted: string[] }): Promise<StoredFile> {
+  async put(stream: Readable, opts: { maxBytes: number; accepted: string[]; inspect?: (tmpPath: string, file: StoredFile) => Promise<void> }): Promise<StoredFile> {
     fs.mkdirSync(this.tmpDir, { recursive: true });
     const tmp = path.join(this.tmpDir, randomBytes(12).toString('hex'));
     const out = fs.createWriteStream(tmp, { flags: 'wx' });
@@ -88,12 +100,13 @@ export class FileStore {
         hash.update(buf);
         if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       }
-      if (sniffed === null) sniffed = this.check(head, opts.accepted);
       if (size === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { zh: '文件为空', en: 'The file is empty' });
+      if (sniffed === null) sniffed = this.check(head, opts.accepted);
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      const sm3 = hash.digest('hex');
-      await this.blobs.putFile(sm3, tmp, size);
-      return { sm3, sizeBytes: size, sniffed, contentType: CONTENT_TYPES[sniffed] };
+      const file: StoredFile = { sm3: hash.digest('hex'), sizeBytes: size, sniffed, contentType: CONTENT_TYPES[sniffed] };
+      if (opts.inspect) await opts.inspect(tmp, file);
+      await this.blobs.putFile(file.sm3, tmp, size);
+      return file;
     } catch (err) {
       // The stream opens its file asynchronously: wait until it is closed, or the file could be
       // created after it was removed and stay behind.

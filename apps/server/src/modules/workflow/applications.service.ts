@@ -12,6 +12,8 @@ import {
   type HistoryEntry,
   type MaterialView,
   type RequirementView,
+  type ReuseMaterialInput,
+  type ReuseOffer,
   type SupplementItem,
 } from '@tongban/contracts';
 import { evaluateCondition, localDate, nationalCodeOfCase, parseCondition, STANDARD_PROCEDURE, type CaseState, type Command, type NewCase, type ProcedureDefinition, type WorkingCalendar } from '@tongban/engine';
@@ -28,7 +30,10 @@ import { unifiedForm } from '../catalog/processes.service.ts';
 import { catalogRepository as catalogRepo } from '../catalog/catalog.repository.ts';
 import { applicationScopeSql, assertCanReadApplication } from './access.ts';
 import type { CalendarService } from './calendar.service.ts';
-import type { FileStore } from '../materials/file-store.ts';
+import { satisfies, type FileStore } from '../materials/file-store.ts';
+import { displayFileName, OFFERS_PER_REQUIREMENT, type LibraryService } from '../materials/library.service.ts';
+import { NOT_READ } from '../materials/intake.ts';
+import { precheckDetails, type PrecheckService } from '../materials/precheck.service.ts';
 import { loadApplication, procedureById, userNames, type CaseExtras } from './workflow.repository.ts';
 import { APPLICATION, type WorkflowRunner } from './workflow.runner.ts';
 
@@ -51,6 +56,8 @@ export class ApplicationsService {
     private readonly calendars: CalendarService,
     private readonly runner: WorkflowRunner,
     private readonly files: FileStore,
+    private readonly library: LibraryService,
+    private readonly precheck: PrecheckService,
   ) {}
 
   // -------------------------------------------------------------------------------- drafts
@@ -108,7 +115,7 @@ export class ApplicationsService {
           stage_limit_days: stage.timeLimitDays,
           answers: JSON.stringify(input.answers),
           selection: JSON.stringify(selection),
-          form: JSON.stringify(prefill(stage.form, project, enterprise?.name ?? '')),
+          form: JSON.stringify(prefill(stage.form, project, enterprise?.name ?? '', enterprise?.uscc ?? null)),
           status: 'draft',
           created_by: actor.userId,
           created_at: this.clock.now(),
@@ -213,18 +220,28 @@ export class ApplicationsService {
     const requirement = (await this.requirements(this.db, app.selection, app.answers)).find((r) => r.row.id === requirementId);
     if (!requirement) throw new AppError(ErrorCode.VALIDATION_FAILED, { zh: '该申报没有这项材料要求', en: 'The application has no such material requirement' }, [{ path: '/requirementId', message: String(requirementId) }]);
     if (!uploadAllowed(app)) throw new AppError(ErrorCode.INVALID_STATE, { zh: '当前状态不能上传材料', en: 'Materials cannot be uploaded now' });
-    const stored = await this.files.put(body, { maxBytes: requirement.row.max_size_mb * 1024 * 1024, accepted: requirement.row.accepted_types });
-    const safeName = fileName.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || 'file';
+    // Streamed in (sniffed, measured, hashed) and, on first sight of the content, read once for the pre-check.
+    const stored = await this.library.intake.receive(body, { maxBytes: requirement.row.max_size_mb * 1024 * 1024, accepted: requirement.row.accepted_types });
+    const safeName = displayFileName(fileName);
     const materialId = await inTransaction(this.db, async (trx) => {
       const row = await trx.selectFrom('application').select(['status', 'version']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
       if (!uploadAllowed({ ...app, status: row.status })) throw new AppError(ErrorCode.INVALID_STATE);
-      const m = await trx
-        .insertInto('application_material')
-        .values({ application_id: id, requirement_id: requirementId, file_name: safeName, content_type: stored.contentType, size_bytes: stored.sizeBytes, sm3: stored.sm3, uploaded_by: actor.userId, uploaded_at: this.clock.now() })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx.updateTable('application').set({ version: row.version + 1, updated_at: this.clock.now() }).where('id', '=', id).execute();
-      await this.audit.record(trx, ctx, { chainKey: `application:${id}`, action: 'application.material_upload', targetType: 'application', targetId: id, regionCode: app.region_code, summary: { requirementId, fileName: safeName, sm3: stored.sm3, sizeBytes: stored.sizeBytes } });
+      // Every upload also enters the enterprise library; a replacement becomes the material's next version.
+      const filed = await this.library.fileUpload(trx, ctx, app, requirement.row, safeName, stored);
+      const m =
+        filed.attachedId !== null
+          ? { id: filed.attachedId }
+          : await trx
+              .insertInto('application_material')
+              .values({ application_id: id, requirement_id: requirementId, file_name: safeName, content_type: stored.contentType, size_bytes: stored.sizeBytes, sm3: stored.sm3, uploaded_by: actor.userId, uploaded_at: this.clock.now(), library_version_id: filed.versionId })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('application')
+        .set((eb) => ({ version: eb('version', '+', 1), updated_at: this.clock.now() }))
+        .where('id', '=', id)
+        .execute();
+      await this.audit.record(trx, ctx, { chainKey: `application:${id}`, action: 'application.material_upload', targetType: 'application', targetId: id, regionCode: app.region_code, summary: { requirementId, fileName: safeName, sm3: stored.sm3, sizeBytes: stored.sizeBytes, libraryVersionId: filed.versionId } });
       return m.id;
     });
     return (await this.materialViews(this.db, id)).find((m) => m.id === materialId)!;
@@ -261,8 +278,17 @@ export class ApplicationsService {
   }
 
   private async materialViews(db: Executor, id: number): Promise<MaterialView[]> {
-    const rows = await db.selectFrom('application_material').selectAll().where('application_id', '=', id).where('removed_at', 'is', null).orderBy('id').execute();
+    const rows = await db
+      .selectFrom('application_material as am')
+      .leftJoin('library_material_version as v', 'v.id', 'am.library_version_id')
+      .selectAll('am')
+      .select(['v.material_id as library_material_id', 'v.version as library_version'])
+      .where('am.application_id', '=', id)
+      .where('am.removed_at', 'is', null)
+      .orderBy('am.id')
+      .execute();
     const names = await userNames(db, rows.map((r) => r.uploaded_by));
+    const readings = await this.library.intake.readings(db, rows.map((r) => r.sm3));
     return rows.map((r) => ({
       id: r.id,
       requirementId: r.requirement_id,
@@ -272,7 +298,125 @@ export class ApplicationsService {
       sm3: r.sm3,
       uploadedAt: r.uploaded_at.toISOString(),
       uploadedBy: { id: r.uploaded_by, displayName: names.get(r.uploaded_by) ?? '' },
+      libraryMaterialId: r.library_material_id,
+      libraryVersion: r.library_version,
+      certificateId: r.certificate_id,
+      extraction: readings.get(r.sm3) ?? NOT_READ,
     }));
+  }
+
+  // -------------------------------------------------------------------------------- reuse (一次提交、多方调用)
+
+  /** Per requirement, what the enterprise already has: library materials (same kind first) and its valid certificates. */
+  async reuseOffers(actor: Actor, id: number): Promise<ReuseOffer[]> {
+    requireRole(actor, ['applicant', 'admin']);
+    const app = await this.db.selectFrom('application').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!app) throw notFound(APPLICATION);
+    if (actor.role === 'applicant' && app.enterprise_id !== actor.enterpriseId) throw outOfScope();
+    const today = localDate(this.clock.now());
+    const [requirements, materials, certificates] = await Promise.all([
+      this.requirements(this.db, app.selection, app.answers),
+      this.library.offerable(this.db, app.enterprise_id),
+      this.db
+        .selectFrom('certificate')
+        .select(['id', 'number', 'title', 'issue_date', 'valid_until'])
+        .where('enterprise_id', '=', app.enterprise_id)
+        .where('kind', '=', 'certificate')
+        .where('status', '=', 'valid')
+        .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>=', today)]))
+        .orderBy('id', 'desc')
+        .limit(200)
+        .execute(),
+    ]);
+    return requirements.map(({ row }) => {
+      const kind = row.code ?? 'other';
+      const fits = materials.filter((m) => satisfies(m.current.contentType, row.accepted_types) && m.current.sizeBytes <= row.max_size_mb * 1024 * 1024);
+      const sameKind = fits.filter((m) => m.kind === kind);
+      const certs = row.accepted_types.includes('pdf') ? certificates : [];
+      // A certificate named like the requirement (建设工程规划许可证) first.
+      const named = (c: { title: string }) => row.name.includes(c.title) || c.title.includes(row.name);
+      return {
+        requirementId: row.id,
+        materials: [...sameKind, ...fits.filter((m) => m.kind !== kind)].slice(0, OFFERS_PER_REQUIREMENT),
+        certificates: [...certs.filter(named), ...certs.filter((c) => !named(c))].map((c) => ({ id: c.id, number: c.number, title: c.title, issueDate: c.issue_date, validUntil: c.valid_until })),
+      };
+    });
+  }
+
+  /** Attaches a library material's current version, or an issued certificate's PDF, to a requirement. */
+  async reuseMaterial(ctx: RequestContext, id: number, input: ReuseMaterialInput): Promise<MaterialView> {
+    const actor = ctx.actor!;
+    requireRole(actor, ['applicant']);
+    const app = await this.db.selectFrom('application').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!app) throw notFound(APPLICATION);
+    if (app.enterprise_id !== actor.enterpriseId) throw outOfScope();
+    const requirement = (await this.requirements(this.db, app.selection, app.answers)).find((r) => r.row.id === input.requirementId)?.row;
+    if (!requirement) throw new AppError(ErrorCode.VALIDATION_FAILED, { zh: '该申报没有这项材料要求', en: 'The application has no such material requirement' }, [{ path: '/requirementId', message: String(input.requirementId) }]);
+    if (!uploadAllowed(app)) throw new AppError(ErrorCode.INVALID_STATE, { zh: '当前状态不能添加材料', en: 'Materials cannot be added now' });
+    const refuseType = () => new AppError(ErrorCode.FILE_TYPE_REFUSED, { zh: `该文件不是这项材料允许的格式（${requirement.accepted_types.join('、')}）`, en: `The file is not one of the accepted types (${requirement.accepted_types.join(', ')})` });
+    const materialId = await inTransaction(this.db, async (trx) => {
+      const row = await trx.selectFrom('application').select(['status']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+      if (!uploadAllowed({ ...app, status: row.status })) throw new AppError(ErrorCode.INVALID_STATE);
+      const now = this.clock.now();
+      let values: { file_name: string; content_type: string; size_bytes: number; sm3: string; library_version_id: number | null; certificate_id: number | null };
+      let duplicate;
+      if ('libraryMaterialId' in input) {
+        const v = await this.library.currentForReuse(trx, app.enterprise_id, input.libraryMaterialId);
+        if (!satisfies(v.content_type, requirement.accepted_types)) throw refuseType();
+        if (Number(v.size_bytes) > requirement.max_size_mb * 1024 * 1024) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, { zh: `文件超过 ${requirement.max_size_mb} MB 上限`, en: `The file exceeds ${requirement.max_size_mb} MB` });
+        values = { file_name: v.file_name, content_type: v.content_type, size_bytes: Number(v.size_bytes), sm3: v.sm3, library_version_id: v.id, certificate_id: null };
+        duplicate = trx.selectFrom('application_material').select('id').where('library_version_id', '=', v.id);
+      } else {
+        const c = await trx.selectFrom('certificate').selectAll().where('id', '=', input.certificateId).executeTakeFirst();
+        if (!c) throw notFound({ zh: '证照', en: 'Certificate' });
+        if (c.enterprise_id !== app.enterprise_id) throw outOfScope();
+        if (c.kind !== 'certificate') throw new AppError(ErrorCode.VALIDATION_FAILED, { zh: '决定书不能作为证照复用', en: 'A decision letter is not a certificate to reuse' }, [{ path: '/certificateId', message: String(c.id) }]);
+        if (c.status !== 'valid') throw new AppError(ErrorCode.INVALID_STATE, { zh: '该证照已被吊销或撤销', en: 'The certificate is revoked' });
+        if (c.valid_until !== null && c.valid_until < localDate(now)) throw new AppError(ErrorCode.INVALID_STATE, { zh: `该证照已于 ${c.valid_until} 过期`, en: `The certificate expired on ${c.valid_until}` });
+        if (!requirement.accepted_types.includes('pdf')) throw refuseType();
+        // The certificate's facts come from its signed record, not from reading its PDF.
+        await trx
+          .insertInto('stored_file')
+          .values({
+            sm3: c.pdf_sm3,
+            size_bytes: Number(c.pdf_size_bytes),
+            content_type: 'application/pdf',
+            text_status: 'read',
+            text_source: 'certificate',
+            text_reason: null,
+            text: null,
+            facts: JSON.stringify({ certificateNumber: c.number, enterpriseName: c.holder_name, uscc: c.holder_uscc, projectCode: c.project_code, projectName: c.project_name, issueDate: c.issue_date, ...(c.valid_until && { validUntil: c.valid_until }), issuer: c.department_name }),
+            created_at: now,
+          })
+          .onConflict((oc) => oc.column('sm3').doNothing())
+          .execute();
+        values = { file_name: displayFileName(`${c.title}（${c.number}）.pdf`), content_type: 'application/pdf', size_bytes: Number(c.pdf_size_bytes), sm3: c.pdf_sm3, library_version_id: null, certificate_id: c.id };
+        duplicate = trx.selectFrom('application_material').select('id').where('certificate_id', '=', c.id);
+      }
+      if (await duplicate.where('application_id', '=', id).where('requirement_id', '=', requirement.id).where('removed_at', 'is', null).executeTakeFirst()) {
+        throw new AppError(ErrorCode.ALREADY_EXISTS, { zh: '这份材料已添加到该项要求', en: 'This file is already attached to the requirement' });
+      }
+      const m = await trx
+        .insertInto('application_material')
+        .values({ application_id: id, requirement_id: requirement.id, uploaded_by: actor.userId, uploaded_at: now, ...values })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('application')
+        .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+        .where('id', '=', id)
+        .execute();
+      await this.audit.record(trx, ctx, {
+        chainKey: `application:${id}`,
+        action: 'application.material_reuse',
+        targetType: 'application',
+        targetId: id,
+        regionCode: app.region_code,
+        summary: { requirementId: requirement.id, fileName: values.file_name, sm3: values.sm3, ...('libraryMaterialId' in input ? { libraryMaterialId: input.libraryMaterialId, libraryVersionId: values.library_version_id } : { certificateId: input.certificateId }) },
+      });
+      return m.id;
+    });
+    return (await this.materialViews(this.db, id)).find((m) => m.id === materialId)!;
   }
 
   // -------------------------------------------------------------------------------- commands
@@ -304,6 +448,9 @@ export class ApplicationsService {
       if (['draft', 'supplement'].includes(loaded.row.status)) {
         const problems = await this.problems(trx, loaded.row);
         if (problems.length) throw new AppError(ErrorCode.SUBMIT_CHECK_FAILED, undefined, problems);
+        // 智能预审: errors block submission, warnings do not.
+        const report = await this.precheck.compute(trx, loaded.row);
+        if (!report.ok) throw new AppError(ErrorCode.PRECHECK_FAILED, { zh: `智能预审发现 ${report.errors} 处错误，请修改后再提交`, en: `The pre-check found ${report.errors} error(s); correct them first` }, precheckDetails(report));
       }
       return { command: loaded.row.status === 'supplement' ? { type: 'endSupplement', caseId: null } : { type: 'submit' } };
     });
@@ -481,10 +628,18 @@ export class ApplicationsService {
     };
   }
 
-  async caseViews(db: Executor, cases: CaseState[], rows: Map<string, { matter_version_id: number; limit_days: number; legal_limit_days: number; limit_kind: 'working' | 'calendar'; application_id: number }>, calendar: WorkingCalendar, depts: Map<number, string>): Promise<CaseView[]> {
+  async caseViews(db: Executor, cases: CaseState[], rows: Map<string, { matter_version_id: number; limit_days: number; legal_limit_days: number; limit_kind: 'working' | 'calendar'; application_id: number; document_status: CaseView['documentStatus'] }>, calendar: WorkingCalendar, depts: Map<number, string>): Promise<CaseView[]> {
     const names = await userNames(
       db,
       cases.flatMap((c) => c.tasks.flatMap((t) => [t.assigneeId, t.delegatedTo, t.completedBy])),
+    );
+    // The issued certificate or decision letter of each case (decision 0013), in one query when any was issued.
+    const issued = cases.filter((c) => rows.get(c.id)!.document_status === 'issued').map((c) => c.id);
+    const documents = new Map(
+      (issued.length ? await db.selectFrom('certificate').select(['id', 'case_id', 'kind', 'number', 'verification_code', 'status']).where('case_id', 'in', issued).execute() : []).map((d) => [
+        d.case_id,
+        { certificateId: d.id, kind: d.kind, number: d.number, verificationCode: d.verification_code, status: d.status },
+      ]),
     );
     const ref = (id: number | null) => (id === null ? null : { id, displayName: names.get(id) ?? '' });
     return cases.map((c) => {
@@ -533,6 +688,8 @@ export class ApplicationsService {
           completedBy: ref(t.completedBy),
           version: t.version,
         })),
+        documentStatus: r.document_status,
+        document: documents.get(c.id) ?? null,
         version: c.version,
       };
     });
@@ -576,7 +733,7 @@ function uploadAllowed(app: Pick<ApplicationRow, 'status' | 'deficiency'>): bool
 }
 
 /** Fields the project already answers (项目信息复用): name, code, areas, investment, location. */
-function prefill(fields: ReadonlyArray<{ key: string; type: string }>, project: { name: string; code: string; investment: number; land_area: number; floor_area: number; location: string }, enterpriseName: string) {
+function prefill(fields: ReadonlyArray<{ key: string; type: string }>, project: { name: string; code: string; investment: number; land_area: number; floor_area: number; location: string }, enterpriseName: string, enterpriseUscc: string | null) {
   const known: Record<string, unknown> = {
     projectName: project.name,
     projectCode: project.code,
@@ -589,6 +746,7 @@ function prefill(fields: ReadonlyArray<{ key: string; type: string }>, project: 
     address: project.location,
     projectAddress: project.location,
     constructionUnit: enterpriseName,
+    constructionUnitUscc: enterpriseUscc ?? undefined,
   };
   const out: Record<string, unknown> = {};
   for (const f of fields) if (known[f.key] !== undefined) out[f.key] = known[f.key];

@@ -79,3 +79,45 @@ export async function notifyForEvents(trx: Tx, app: ApplicationRow, state: Appli
   }
   if (out.length) await trx.insertInto('notification').values(out).execute();
 }
+
+/**
+ * Tells the people holding the open tasks of these applications: the assignee (or the delegate),
+ * or — for a pool task nobody has claimed — every active colleague of the task's role in its
+ * department. One message per person and application; the actor is not told of their own act.
+ */
+export async function notifyTaskHolders(
+  trx: Tx,
+  messages: ReadonlyMap<number, { kind: string; title: string; body: string }>,
+  actorId: number,
+  now: Date,
+): Promise<number> {
+  const ids = [...messages.keys()];
+  if (!ids.length) return 0;
+  const tasks = await trx.selectFrom('task').select(['application_id', 'case_id', 'role', 'department_id', 'assignee_id', 'delegated_to']).where('application_id', 'in', ids).where('status', '=', 'open').execute();
+  const pools = new Map<string, number[]>();
+  const out: NewNotification[] = [];
+  const told = new Set<string>();
+  for (const t of tasks) {
+    let holders: number[];
+    const holder = t.delegated_to ?? t.assignee_id;
+    if (holder !== null) holders = [holder];
+    else {
+      const key = `${t.department_id}:${t.role}`;
+      let pool = pools.get(key);
+      if (!pool) {
+        pool = (await trx.selectFrom('app_user').select('id').where('department_id', '=', t.department_id).where('role', '=', t.role).where('disabled', '=', false).execute()).map((u) => u.id);
+        pools.set(key, pool);
+      }
+      holders = pool;
+    }
+    const m = messages.get(t.application_id)!;
+    for (const userId of holders) {
+      const key = `${userId}:${t.application_id}`;
+      if (userId === actorId || told.has(key)) continue;
+      told.add(key);
+      out.push({ user_id: userId, kind: m.kind, application_id: t.application_id, case_id: t.case_id, title: m.title, body: m.body, created_at: now });
+    }
+  }
+  if (out.length) await trx.insertInto('notification').values(out).execute();
+  return out.length;
+}

@@ -36,6 +36,7 @@ import {
 import { authorize, requestContext } from '../../plugins/auth.ts';
 import { IdParams, pageOf, Paging, SECURED, withErrors } from '../../lib/http-schemas.ts';
 import { AppError } from '../../lib/errors.ts';
+import { sendFile } from '../../lib/send-file.ts';
 import type { Services } from '../../services.ts';
 
 const applicant = authorize({ roles: ['applicant'], apiKeyScope: 'applications:write' });
@@ -151,14 +152,7 @@ export function workflowRoutes(s: Services): FastifyPluginAsyncTypebox {
     );
     app.get('/api/v1/applications/:id/materials/:materialId/content', { schema: { ...tag('applications'), summary: 'Download a material (audited)', params: MaterialParams }, onRequest: reader }, async (req, reply) => {
       const f = await apps.openMaterial(requestContext(req), req.params.id, req.params.materialId);
-      return reply
-        .header('content-type', f.contentType)
-        .header('content-length', String(f.sizeBytes))
-        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
-        .header('x-content-type-options', 'nosniff')
-        // The case page previews PDFs in a frame of this origin; the file itself may run nothing.
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; sandbox")
-        .send(f.stream);
+      return sendFile(reply, f);
     });
     app.delete('/api/v1/applications/:id/materials/:materialId', { schema: { ...tag('applications'), summary: 'Remove a material from a draft', params: MaterialParams, response: withErrors({ 204: Type.Null() }) }, onRequest: applicant }, async (req, reply) => {
       await apps.removeMaterial(requestContext(req), req.params.id, req.params.materialId);

@@ -12,7 +12,7 @@ import type {
   ProjectView,
   SupplementItem,
 } from '@tongban/contracts';
-import { API_BASE, http, upload } from '@/api/http';
+import { API_BASE, http, upload, uploadContentType } from '@/api/http';
 import type { GuideAnswer, ProcessVersionView } from '@/features/catalog/catalog.types';
 
 export type Answers = Record<string, GuideAnswer>;
@@ -54,6 +54,7 @@ export const applicationsApi = {
   uploadMaterial: (id: number, requirementId: number, file: File, onProgress: (fraction: number) => void) =>
     upload<MaterialView>(`/applications/${id}/materials?requirementId=${requirementId}`, file, {
       headers: { 'X-File-Name': encodeURIComponent(file.name) },
+      contentType: uploadContentType(file),
       onProgress,
       silent: true,
     }),

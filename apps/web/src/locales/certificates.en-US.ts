@@ -1,0 +1,82 @@
+/** English messages of the certificates list and the verification pages; typed against the zh-CN ones. */
+import type certificatesZhCN from './certificates.zh-CN';
+
+const certificatesEnUS: typeof certificatesZhCN = {
+  certificates: {
+    title: 'E-certificates',
+    intro: 'Certificates and decision letters issued and electronically signed by the approving departments. Anyone can check one by scanning its QR code or entering its verification code on the verification page.',
+    searchPlaceholder: 'Search by number, project or holder',
+    empty: 'No certificates',
+    col: {
+      number: 'Number',
+      kind: 'Kind',
+      title: 'Title',
+      holder: 'Holder',
+      project: 'Project',
+      issueDate: 'Issued',
+      validUntil: 'Valid until',
+      status: 'Status',
+    },
+    kind: {
+      certificate: 'Certificate',
+      decision_letter: 'Decision letter (refusal)',
+    },
+    status: {
+      valid: 'Valid',
+      revoked: 'Revoked',
+    },
+    expired: 'Expired',
+    noExpiry: 'No expiry',
+    view: 'View',
+    download: 'Download PDF',
+    verify: 'Verify',
+    revoke: 'Revoke',
+    revokeTitle: 'Revoke {number}',
+    revokeHint: 'The verification page will then say that the certificate is revoked, and why. This cannot be undone.',
+    revokeReason: 'Reason',
+    revoked: '{number} revoked',
+    pending: 'Being issued…',
+    failed: 'Issuing failed; an administrator will issue it again',
+    uscc: 'Unified social credit code',
+    matter: 'Matter',
+    issuer: 'Issued by',
+  },
+  verify: {
+    title: 'Verify a certificate',
+    navLink: 'Verify certificate',
+    intro: 'Enter the 16-character verification code printed on the certificate, or upload its PDF, to check that it is authentic and still valid. No sign-in needed.',
+    status: {
+      authentic: 'Authentic',
+      revoked: 'Revoked',
+      unknown: 'Not found',
+      tampered: 'Not authentic',
+    },
+    desc: {
+      authentic: 'Issued by the Tongban platform; the record matches its electronic signature.',
+      revoked: 'Issued by the Tongban platform, but revoked: it is no longer valid.',
+      unknown: 'No certificate has this verification code. Please check the code.',
+      tampered: 'The record does not match its electronic signature and may have been altered. Do not rely on it.',
+    },
+    revokedReason: 'Reason: {reason}',
+    revokedAt: 'Revoked on {at}',
+    expired: 'This certificate is past its validity.',
+    checkedAt: 'Checked {at}',
+    badCode: 'A verification code has 16 letters and digits (no I, L, O or U)',
+    another: 'Verify another certificate',
+    byCode: 'Enter the verification code',
+    codePlaceholder: '16-character code',
+    codeLabel: 'Verification code',
+    check: 'Verify',
+    byPdf: 'Check a PDF file',
+    byPdfHint: 'Upload a certificate PDF you downloaded or received to check its electronic signature: whether the file is exactly as issued. The file is not kept.',
+    pickPdf: 'Choose a PDF file',
+    pdf: {
+      valid: 'Signature valid: the file is exactly as issued',
+      invalid: 'Signature not valid: the file was changed after it was issued',
+      unsigned: 'This file has no Tongban electronic signature',
+      'unknown-key': 'The signing key is not one the platform has published',
+    },
+  },
+};
+
+export default certificatesEnUS;
