@@ -73,7 +73,7 @@ export async function pgbenchTpcb(opts: PgbenchOptions): Promise<{ tps: number; 
   const db = await createBenchDatabase('tb_bench_pgbench');
   try {
     const url = new URL(adminUrl);
-    const env = { ...process.env, PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username) || 'postgres', ...(url.password && { PGPASSWORD: decodeURIComponent(url.password) }) };
+    const env = { ...process.env, PGHOST: url.searchParams.get('host') ?? url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username) || 'postgres', ...(url.password && { PGPASSWORD: decodeURIComponent(url.password) }) };
     execFileSync('pgbench', ['-i', '-q', '-s', String(opts.scale), db.name], { env, stdio: 'ignore' });
     const out = execFileSync('pgbench', ['-c', String(opts.clients), '-j', String(opts.threads), '-T', String(opts.seconds), db.name], { env, encoding: 'utf8' });
     const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);

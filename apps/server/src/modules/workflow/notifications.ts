@@ -1,51 +1,68 @@
+import { sql, type Insertable } from 'kysely';
 import type { ApplicationState, WorkflowEvent } from '@tongban/engine';
 import type { ApplicationRow, NotificationTable } from '../../db/schema.ts';
-import type { Executor, Tx } from '../../db/transaction.ts';
-import type { Insertable } from 'kysely';
+import type { Tx } from '../../db/transaction.ts';
+import type { WriteBatch } from '../../db/write-batch.ts';
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 type NewNotification = Insertable<NotificationTable>;
 
-/** The applicant accounts of an enterprise: who hears about its applications. */
-async function applicantsOf(db: Executor, enterpriseId: number): Promise<number[]> {
-  const rows = await db.selectFrom('app_user').select('id').where('enterprise_id', '=', enterpriseId).where('role', '=', 'applicant').where('disabled', '=', false).execute();
-  return rows.map((r) => r.id);
-}
-
 /**
  * Turns workflow events into messages for people: applicants hear of supplement requests,
  * decisions and conclusions; a person a task is assigned, transferred or delegated to hears of
  * it. Pool tasks are not announced (they are in every colleague's inbox).
+ *
+ * The messages are queued on the command's write batch. A message to the applicants is one
+ * `INSERT … SELECT` over the enterprise's active applicant accounts, so it needs no query of its
+ * own to find them.
  */
-export async function notifyForEvents(trx: Tx, app: ApplicationRow, state: ApplicationState, events: WorkflowEvent[], now: Date): Promise<void> {
+export function notifyForEvents(trx: Tx, app: ApplicationRow, state: ApplicationState, events: WorkflowEvent[], now: Date, batch: WriteBatch): void {
   const out: NewNotification[] = [];
   const label = app.number ?? `#${app.id}`;
   const matterOf = (caseId: string | null) => state.cases.find((c) => c.id === caseId)?.matterName ?? '';
-  let applicants: number[] | null = null;
-  const toApplicants = async (kind: string, title: string, body: string, caseId: string | null) => {
-    applicants ??= await applicantsOf(trx, app.enterprise_id);
-    for (const userId of applicants) out.push({ user_id: userId, kind, application_id: app.id, case_id: caseId, title, body, created_at: now });
+  const toApplicants = (kind: string, title: string, body: string, caseId: string | null) => {
+    batch.add(
+      trx
+        .insertInto('notification')
+        .columns(['user_id', 'kind', 'application_id', 'case_id', 'title', 'body', 'created_at'])
+        .expression(
+          trx
+            .selectFrom('app_user')
+            .select([
+              'id',
+              sql<string>`${kind}::text`.as('kind'),
+              sql<number>`${app.id}::integer`.as('application_id'),
+              sql<string | null>`${caseId}::uuid`.as('case_id'),
+              sql<string>`${title}::text`.as('title'),
+              sql<string>`${body}::text`.as('body'),
+              sql<Date>`${now}::timestamptz`.as('created_at'),
+            ])
+            .where('enterprise_id', '=', app.enterprise_id)
+            .where('role', '=', 'applicant')
+            .where('disabled', '=', false),
+        ),
+    );
   };
   for (const e of events) {
     switch (e.type) {
       case 'SupplementRequested': {
         const items = (e.data.items as Array<{ name: string }> | undefined) ?? [];
-        await toApplicants('supplement', `申报 ${label} 需要补正${e.caseId ? `（${matterOf(e.caseId)}）` : ''}`, `请一次性补正以下 ${items.length} 项：${items.map((i) => i.name).join('；')}`, e.caseId);
+        toApplicants('supplement', `申报 ${label} 需要补正${e.caseId ? `（${matterOf(e.caseId)}）` : ''}`, `请一次性补正以下 ${items.length} 项：${items.map((i) => i.name).join('；')}`, e.caseId);
         break;
       }
       case 'ApplicationAccepted':
-        await toApplicants('accepted', `申报 ${label} 已受理`, '各部门已开始并联审批。', null);
+        toApplicants('accepted', `申报 ${label} 已受理`, '各部门已开始并联审批。', null);
         break;
       case 'ApplicationNotAccepted':
       case 'ApplicationRefused':
-        await toApplicants('rejected', `申报 ${label} 未予受理`, text(e.data.reason), null);
+        toApplicants('rejected', `申报 ${label} 未予受理`, text(e.data.reason), null);
         break;
       case 'CaseConcluded':
-        await toApplicants('concluded', `${matterOf(e.caseId)} 已办结`, `结果：${e.data.outcome === 'refused' ? '不予许可' : '准予许可'}`, e.caseId);
+        toApplicants('concluded', `${matterOf(e.caseId)} 已办结`, `结果：${e.data.outcome === 'refused' ? '不予许可' : '准予许可'}`, e.caseId);
         break;
       case 'StageConcluded':
-        await toApplicants('stage', `申报 ${label} 本阶段已全部办结`, `结论：${text(e.data.outcome)}`, null);
+        toApplicants('stage', `申报 ${label} 本阶段已全部办结`, `结论：${text(e.data.outcome)}`, null);
         break;
       case 'TaskCreated':
       case 'TaskTransferred':
@@ -77,7 +94,7 @@ export async function notifyForEvents(trx: Tx, app: ApplicationRow, state: Appli
         break;
     }
   }
-  if (out.length) await trx.insertInto('notification').values(out).execute();
+  if (out.length) batch.add(trx.insertInto('notification').values(out));
 }
 
 /**

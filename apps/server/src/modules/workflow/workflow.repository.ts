@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
-import { ErrorCode } from '@tongban/contracts';
 import type { ApplicationState, CaseState, Pause, ProcedureDefinition, TaskState, WorkflowEvent } from '@tongban/engine';
 import type { ApplicationRow, ApprovalCaseRow, TaskRow } from '../../db/schema.ts';
 import type { Executor, Tx } from '../../db/transaction.ts';
-import { AppError } from '../../lib/errors.ts';
+import type { WriteBatch } from '../../db/write-batch.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : typeof d === 'string' ? new Date(d).toISOString() : d.toISOString());
 
@@ -194,10 +193,11 @@ const caseValues = (c: CaseState, nationalCode: number) => ({
 const issuesDocument = (prev: CaseState, c: CaseState) => prev.status !== c.status && (c.status === 'approved' || c.status === 'approved_deficiency' || c.status === 'refused');
 
 /**
- * Writes what a command changed: the application row, new and changed cases and tasks, each
+ * Queues what a command changed: the application row, new and changed cases and tasks, each
  * guarded by the version it was loaded with (a write that finds another version means a
- * concurrent change slipped past the lock: CONFLICT, and the transaction rolls back), and the
- * workflow events it raised.
+ * concurrent change slipped past the lock: the batch reports it, the runner answers CONFLICT and
+ * the transaction rolls back), the new tasks and the workflow events it raised. The writes are
+ * independent of each other (each row written once), so they go out as one statement.
  */
 export async function saveChanges(
   trx: Tx,
@@ -208,26 +208,28 @@ export async function saveChanges(
   caseColumns: (c: CaseState) => { nationalCode: number; clock: CaseClockColumns; dueDateBefore?: string | null; extras?: CaseExtras },
   now: Date,
   events: WorkflowEvent[],
+  /** Receives the writes; the caller may add its own (notifications) and sends them in one statement. */
+  batch: WriteBatch,
 ): Promise<void> {
-  const conflict = () => new AppError(ErrorCode.CONFLICT);
   const id = Number(after.id);
-  const app = await trx
-    .updateTable('application')
-    .set({
-      status: after.status,
-      supplement_items: after.supplementItems === null ? null : JSON.stringify(after.supplementItems),
-      deficiency: after.deficiency === null ? null : JSON.stringify(after.deficiency),
-      accepted_at: after.acceptedAt,
-      concluded_at: after.concludedAt,
-      outcome: after.outcome,
-      version: after.version,
-      updated_at: now,
-      ...appColumns,
-    })
-    .where('id', '=', id)
-    .where('version', '=', before.version)
-    .executeTakeFirst();
-  if (Number(app.numUpdatedRows) !== 1) throw conflict();
+  batch.add(
+    trx
+      .updateTable('application')
+      .set({
+        status: after.status,
+        supplement_items: after.supplementItems === null ? null : JSON.stringify(after.supplementItems),
+        deficiency: after.deficiency === null ? null : JSON.stringify(after.deficiency),
+        accepted_at: after.acceptedAt,
+        concluded_at: after.concludedAt,
+        outcome: after.outcome,
+        version: after.version,
+        updated_at: now,
+        ...appColumns,
+      })
+      .where('id', '=', id)
+      .where('version', '=', before.version),
+    1,
+  );
 
   const oldCases = new Map(before.cases.map((c) => [c.id, c]));
   const newTasks: TaskState[] = [];
@@ -236,9 +238,8 @@ export async function saveChanges(
     const cols = caseColumns(c);
     if (!prev) {
       const x = cols.extras!;
-      await trx
-        .insertInto('approval_case')
-        .values({
+      batch.add(
+        trx.insertInto('approval_case').values({
           id: c.id,
           application_id: id,
           seq: x.seq,
@@ -256,68 +257,62 @@ export async function saveChanges(
           ...cols.clock,
           created_at: now,
           updated_at: now,
-        })
-        .execute();
+        }),
+      );
       newTasks.push(...c.tasks);
       continue;
     }
     if (prev.version !== c.version) {
-      const r = await trx
-        .updateTable('approval_case')
-        .set({ ...caseValues(c, cols.nationalCode), ...cols.clock, ...(issuesDocument(prev, c) && { document_status: 'pending' as const }), updated_at: now })
-        .where('id', '=', c.id)
-        .where('version', '=', prev.version)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw conflict();
+      batch.add(
+        trx
+          .updateTable('approval_case')
+          .set({ ...caseValues(c, cols.nationalCode), ...cols.clock, ...(issuesDocument(prev, c) && { document_status: 'pending' as const }), updated_at: now })
+          .where('id', '=', c.id)
+          .where('version', '=', prev.version),
+        1,
+      );
+    }
+    // A clock that moved (pause, resume) moves the due date its open tasks sort by. Open tasks
+    // always carry their case's stored due date, so an unchanged one needs no write. (Rare; sent
+    // on its own and first, because the batch below may update the same task rows and one
+    // statement must not write a row twice.)
+    if (prev.version !== c.version && (cols.dueDateBefore === undefined || cols.dueDateBefore !== cols.clock.due_date)) {
+      await trx.updateTable('task').set({ due_date: cols.clock.due_date }).where('case_id', '=', c.id).where('status', '=', 'open').execute();
     }
     const oldTasks = new Map(prev.tasks.map((t) => [t.id, t]));
     for (const t of c.tasks) {
       const pt = oldTasks.get(t.id);
       if (!pt) newTasks.push(t);
       else if (pt.version !== t.version) {
-        const r = await trx
-          .updateTable('task')
-          .set({ ...taskValues(t), due_date: cols.clock.due_date })
-          .where('id', '=', t.id)
-          .where('version', '=', pt.version)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) throw conflict();
+        batch.add(
+          trx
+            .updateTable('task')
+            .set({ ...taskValues(t), due_date: cols.clock.due_date })
+            .where('id', '=', t.id)
+            .where('version', '=', pt.version),
+          1,
+        );
       }
-    }
-    // A clock that moved (pause, resume) moves the due date its open tasks sort by. Open tasks
-    // always carry their case's stored due date, so an unchanged one needs no write.
-    if (prev.version !== c.version && (cols.dueDateBefore === undefined || cols.dueDateBefore !== cols.clock.due_date)) {
-      await trx.updateTable('task').set({ due_date: cols.clock.due_date }).where('case_id', '=', c.id).where('status', '=', 'open').execute();
     }
   }
   // A new task carries its case's due date (read from the clocks only when there are new tasks).
   const dueOf = new Map(newTasks.length ? after.cases.map((c) => [c.id, caseColumns(c).clock.due_date]) : []);
-  const taskRows = newTasks.map((t) => ({ id: t.id, application_id: id, case_id: t.caseId, ...taskValues(t), due_date: dueOf.get(t.caseId) ?? null }));
-  const eventRows = events.map((e) => ({
-    application_id: id,
-    case_id: e.caseId,
-    task_id: e.taskId,
-    type: e.type,
-    national_code: e.nationalCode,
-    actor_id: e.actorId,
-    at: e.at,
-    data: JSON.stringify(e.data),
-  }));
-  // The new tasks and the events in one statement when there are both (a step that creates the
-  // next task): the tasks are inserted by a data-modifying CTE that nothing reads,
-  //   WITH new_task AS (INSERT INTO task … VALUES (…), (…)) INSERT INTO workflow_event … VALUES (…), (…)
-  // PostgreSQL runs such a CTE exactly once whether or not it is referenced. Otherwise one
-  // multi-row INSERT for whichever there is.
-  if (taskRows.length && eventRows.length) {
-    await trx
-      .with('new_task', (db) => db.insertInto('task').values(taskRows))
-      .insertInto('workflow_event')
-      .values(eventRows)
-      .execute();
-  } else if (taskRows.length) {
-    await trx.insertInto('task').values(taskRows).execute();
-  } else if (eventRows.length) {
-    await trx.insertInto('workflow_event').values(eventRows).execute();
+  if (newTasks.length) batch.add(trx.insertInto('task').values(newTasks.map((t) => ({ id: t.id, application_id: id, case_id: t.caseId, ...taskValues(t), due_date: dueOf.get(t.caseId) ?? null }))));
+  if (events.length) {
+    batch.add(
+      trx.insertInto('workflow_event').values(
+        events.map((e) => ({
+          application_id: id,
+          case_id: e.caseId,
+          task_id: e.taskId,
+          type: e.type,
+          national_code: e.nationalCode,
+          actor_id: e.actorId,
+          at: e.at,
+          data: JSON.stringify(e.data),
+        })),
+      ),
+    );
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from '@tongban/engine';
 import type { DB } from '../../db/schema.ts';
 import { inTransaction, type Tx } from '../../db/transaction.ts';
+import { WriteBatch } from '../../db/write-batch.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -100,8 +101,10 @@ export class WorkflowRunner {
         const limit = row ? { kind: row.limit_kind, days: row.limit_days } : { kind: x!.limitKind, days: x!.limitDays };
         return { nationalCode: nationalCodeOfCase(c), clock: clockColumns(calendar, c, limit, this.calendars.warnDays, now), ...(row && { dueDateBefore: row.due_date }), ...(x && { extras: x }) };
       };
-      await saveChanges(trx, loaded.state, after, appColumns, caseColumns, now, result.events);
-      await notifyForEvents(trx, loaded.row, after, result.events, now);
+      const batch = new WriteBatch();
+      await saveChanges(trx, loaded.state, after, appColumns, caseColumns, now, result.events, batch);
+      notifyForEvents(trx, loaded.row, after, result.events, now, batch);
+      if (!(await batch.execute(trx))) throw new AppError(ErrorCode.CONFLICT);
       await this.audit.record(trx, ctx, {
         chainKey: `application:${applicationId}`,
         action: `application.${command.type}`,
