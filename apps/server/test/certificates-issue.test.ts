@@ -17,7 +17,8 @@ import { normalizeVerificationCode, validUntilOf } from '../src/modules/certific
 import { MASTER_KEY_FILE, resolveMasterKey } from '../src/modules/certificates/master-key.ts';
 import { parsePublishedKeys, verifyPdf } from '../src/modules/certificates/signature.ts';
 import { createServices } from '../src/services.ts';
-import { as, createTestApp, errorCode, type Session, type TestContext } from './helpers.ts';
+import { as, createTestApp, errorCode, seedAll, type Session, type TestContext } from './helpers.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
 import { acceptedApplication, complete, completeDraft, createProject, getApplication, processIdOf, sessions, STAGE3_ANSWERS, taskFor } from './workflow-support.ts';
 
 let t: TestContext;
@@ -512,13 +513,18 @@ describe('keys', () => {
     await expect(none.certificates.ensureKeys()).rejects.toThrow(/No certificate master key is configured/);
   });
 
-  it.skipIf(Boolean(process.env.DATABASE_URL))('survive a restart of an embedded deployment: the master key file is made once (0600) and reused', async () => {
+  // Embedded mode on its own PGlite folder, whichever database the rest of the suite runs on.
+  it('survive a restart of an embedded deployment: the master key file is made once (0600) and reused', async () => {
     const dataDir = path.join(tmp, 'data');
+    // The demo world (its departments get keys): from the PGlite template when the suite runs on
+    // PGlite, seeded here when it runs on PostgreSQL (no PGlite template then).
     const template = process.env.TB_TEST_PGLITE_TEMPLATE;
-    if (template) {
-      const seeded = await openDatabase({ databaseUrl: null, dataDir, loadDataDir: new Blob([fs.readFileSync(template)]) });
-      await seeded.close();
+    const seeded = await openDatabase({ databaseUrl: null, dataDir, ...(template && { loadDataDir: new Blob([fs.readFileSync(template)]) }) });
+    if (!template) {
+      await migrateToLatest(seeded.db);
+      await seedAll(seeded);
     }
+    await seeded.close();
     const config = { ...loadConfig({ DATA_DIR: dataDir }), filesDir: path.join(tmp, 'files') };
     expect(config.certMasterKey).toBeNull();
     const bootAndEnsure = async (cfg = config) => {
@@ -531,6 +537,7 @@ describe('keys', () => {
       }
     };
     const firstStart = await bootAndEnsure();
+    expect(firstStart.ids.length).toBeGreaterThan(5);
     const keyFile = path.join(dataDir, MASTER_KEY_FILE);
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     const master = fs.readFileSync(keyFile, 'utf8').trim();

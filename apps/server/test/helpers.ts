@@ -56,7 +56,8 @@ export async function freshDatabase(): Promise<Database & { url: string | null }
   };
 }
 
-async function seedAll(database: Database) {
+/** Migrates nothing: seeds the demo accounts and catalog into an already migrated database. */
+export async function seedAll(database: Database) {
   const services = createServices(database, loadConfig({}), new ManualClock(TEST_EPOCH));
   await seedDemo(database.db, services.audit, DEMO_PASSWORD);
   await seedCatalog(services);

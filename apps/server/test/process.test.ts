@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.ts';
 import { DEMO_PASSWORD, freshDatabase } from './helpers.ts';
+import { TEST_CERT_MASTER_KEY } from './constants.ts';
 
 /**
  * The real server as `npm start` runs it, over real HTTP: start, use, stop, restart, and the
@@ -32,7 +33,8 @@ const freePort = () =>
 function env(): NodeJS.ProcessEnv {
   // The simulated demo history has its own test (history.test.ts) and would add a minute here.
   const e: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'true', SEED_HISTORY: 'false', DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' };
-  if (databaseUrl) e.DATABASE_URL = databaseUrl;
+  // PostgreSQL mode needs the certificate master key from the environment (embedded mode makes one in DATA_DIR).
+  if (databaseUrl) Object.assign(e, { DATABASE_URL: databaseUrl, CERT_MASTER_KEY: TEST_CERT_MASTER_KEY });
   else delete e.DATABASE_URL;
   return e;
 }
