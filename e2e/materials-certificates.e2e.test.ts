@@ -188,6 +188,8 @@ describe('material library, pre-check and certificates', () => {
     const frame = p.getByTestId('document-preview-frame');
     await frame.waitFor({ state: 'visible' });
     expect(await frame.getAttribute('src')).toMatch(new RegExp(`/api/v1/applications/${app.id}/materials/\\d+/content$`));
+    // Chromium's PDF viewer really opened the file in the frame (the download is served under a CSP sandbox).
+    await expect.poll(() => pdfViewerOpen(p), { timeout: 15_000 }).toBe(true);
     await screenshot(p, 'materials-desk-preview');
     await p.keyboard.press('Escape');
     await frame.waitFor({ state: 'detached' });
@@ -243,6 +245,7 @@ describe('material library, pre-check and certificates', () => {
     expect(await p.getByTestId(`certificate-download-${certificate.id}`).getAttribute('href')).toBe(`/api/v1/certificates/${certificate.id}/pdf`);
     await p.getByTestId(`certificate-view-${certificate.id}`).click();
     expect(await p.getByTestId('document-preview-frame').getAttribute('src')).toBe(`/api/v1/certificates/${certificate.id}/pdf?inline=1`);
+    await expect.poll(() => pdfViewerOpen(p), { timeout: 15_000 }).toBe(true);
     await screenshot(p, 'certificates-applicant');
     await p.keyboard.press('Escape');
 
@@ -308,3 +311,8 @@ describe('material library, pre-check and certificates', () => {
     await screenshot(p, 'verify-revoked');
   });
 });
+
+/** Chromium shows a PDF through its built-in viewer, a frame of its PDF extension inside ours. */
+function pdfViewerOpen(p: Page): boolean {
+  return p.frames().some((f) => f.url().startsWith('chrome-extension://') && f.url().endsWith('/index.html'));
+}

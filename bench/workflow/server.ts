@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The real server (apps/server/src/main.ts) as a child process on a fresh PostgreSQL database:
  * it migrates and seeds the demo world itself (SEED_DEMO with a random DEMO_PASSWORD), listens on
@@ -55,6 +56,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       SEED_DEMO: 'true',
       // The simulated demo history is for people looking at the demo; the benchmark makes its own data.
       SEED_HISTORY: 'false',
+      // PostgreSQL mode needs a certificate master key; a throwaway one for this run.
+      CERT_MASTER_KEY: randomBytes(32).toString('hex'),
+      // Certificates are issued by a background job (decision 0013), not on the completion path:
+      // off here, so it does not render the bench's many concluded cases in the measured rounds.
+      // Its throughput is measured on its own (docs/performance.md).
+      CERT_JOB_INTERVAL_MS: '0',
       DEMO_PASSWORD: opts.demoPassword,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -31,7 +31,8 @@ export function startJobs(s: Services, log: FastifyBaseLogger): () => Promise<vo
     },
   ];
   const running = new Set<Promise<unknown>>();
-  const timers = jobs.map((job) => {
+  // An interval of 0 turns a job off in this process (another process, or none, runs it).
+  const timers = jobs.filter((job) => job.everyMs > 0).map((job) => {
     let busy = false;
     return setInterval(() => {
       if (busy) return;
