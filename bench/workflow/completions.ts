@@ -155,6 +155,7 @@ class Tally {
     const inWindow = done <= this.end;
     if (!inWindow && !this.late) return;
     if (status === 200) {
+      if (process.env.BENCH_TRACE_SLOW && done - start > Number(process.env.BENCH_TRACE_SLOW)) console.error(`slow ${Math.round(done - start)} ms at +${Math.round(start - this.measureFrom)} ms`);
       this.latencies.push(done - start);
       if (inWindow) this.finished++;
       return;

@@ -8,9 +8,12 @@
  * "Workflow: task completions over HTTP" section of docs/performance.md (BENCH_WRITE_DOC=0 to skip).
  *
  * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:workflow
+ * (TCP), or over PostgreSQL's Unix socket as a one-machine deployment would connect, pgbench
+ * included: DATABASE_URL='postgres://postgres@localhost:5432/postgres?host=/var/run/postgresql'
  * Knobs: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CLIENTS (8,16,32: closed loop),
  * BENCH_RATES (100,150,200: open loop, completions offered per second), BENCH_CASES (1000000),
- * BENCH_INBOX_REQUESTS (200), BENCH_PARTS (completions,profile,pgbench,inbox), BENCH_LOG_LEVEL (warn).
+ * BENCH_INBOX_REQUESTS (200), BENCH_PARTS (completions,profile,pgbench,inbox), BENCH_LOG_LEVEL (warn),
+ * BENCH_TRACE_SLOW (ms: print each completion slower than this with its time in the round).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';

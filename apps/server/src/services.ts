@@ -49,7 +49,11 @@ export interface Services {
   registry: RegistryProvider;
 }
 
-export function createServices(database: Database, config: Config, clock: Clock): Services {
+/**
+ * `parts` replaces an adapter of something outside the platform (the data-sharing registry of a
+ * province exchange); by default the reference implementations are used.
+ */
+export function createServices(database: Database, config: Config, clock: Clock, parts: Partial<Pick<Services, 'registry'>> = {}): Services {
   const { db } = database;
   const audit = new AuditService(clock);
   const matters = new MattersService(db, clock, audit);
@@ -61,7 +65,8 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const intake = new MaterialIntake(db, files, clock);
   const library = new LibraryService(db, clock, audit, intake);
   const precheck = new PrecheckService(db, clock, intake);
-  const applications = new ApplicationsService(db, clock, audit, processes, calendars, runner, files, library, precheck);
+  const registry = parts.registry ?? new ReferenceRegistryProvider(db, clock);
+  const applications = new ApplicationsService(db, clock, audit, processes, calendars, runner, files, library, precheck, registry);
   return {
     database,
     config,
@@ -83,6 +88,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
     library,
     precheck,
     certificates: new CertificatesService(db, clock, audit, createFileStore({ filesDir: config.filesDir, s3: config.s3 }), config),
-    registry: new ReferenceRegistryProvider(db, clock),
+    registry,
   };
 }

@@ -73,12 +73,12 @@ export interface TestContext {
 }
 
 /** A real app on a real database with the demo world loaded and a hand-driven clock. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
+export async function createTestApp(overrides: Partial<Config> = {}, parts: Parameters<typeof createServices>[3] = {}): Promise<TestContext> {
   const database = await freshDatabase();
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-files-'));
   const config = { ...loadConfig({}), databaseUrl: database.url, filesDir, certMasterKey: TEST_CERT_MASTER_KEY, ...overrides };
   const clock = new ManualClock(TEST_EPOCH);
-  const services = createServices(database, config, clock);
+  const services = createServices(database, config, clock, parts);
   const app = await buildApp(services, { logger: false, web: false });
   await app.ready();
   return {

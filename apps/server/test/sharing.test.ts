@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateView } from '@tongban/contracts';
 import { registryContract, type RegistryFixtures } from '../src/modules/sharing/registry.contract.ts';
-import { ReferenceRegistryProvider } from '../src/modules/sharing/registry.ts';
+import { ReferenceRegistryProvider, type RegistryProvider } from '../src/modules/sharing/registry.ts';
 import { as, createTestApp, errorCode, type Session, type TestContext } from './helpers.ts';
-import { acceptedApplication, complete, sessions, STAGE3_ANSWERS, taskFor } from './workflow-support.ts';
+import { acceptedApplication, complete, createProject, processIdOf, sessions, STAGE3_ANSWERS, taskFor } from './workflow-support.ts';
 
 let t: TestContext;
 let s: Record<string, Session>;
@@ -99,4 +99,39 @@ describe('sharing routes', () => {
       expect(errorCode(res)).toBe('UNAUTHENTICATED');
     }
   });
+});
+
+describe('the application form prefills from the registry', () => {
+  /** A province exchange's answer: the registered name differs in form from what the platform holds. */
+  const province = (behaviour: 'answers' | 'fails'): RegistryProvider => ({
+    async businessLicence(uscc) {
+      if (behaviour === 'fails') throw new Error('province exchange unreachable');
+      return { uscc, name: '苏州示范置业有限公司（登记名）', legalRepresentative: '张三', registeredAddress: '苏州市姑苏区', regionCode: '320508', status: 'active', source: 'province' };
+    },
+    async certificate() {
+      return null;
+    },
+  });
+  const draftForm = async (ctx: TestContext) => {
+    const { applicant } = await sessions(ctx, 'applicant');
+    const project = await createProject(ctx, applicant!);
+    const res = await as(ctx.app, applicant!)('POST', '/api/v1/applications', { projectId: project.id, processId: await processIdOf(ctx, 'SZ-T3'), stageCode: 3, answers: STAGE3_ANSWERS });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<{ form: Record<string, unknown> }>().form;
+  };
+
+  it('takes the unit from the registry, and from the platform record when the registry fails', async () => {
+    const answering = await createTestApp({}, { registry: province('answers') });
+    try {
+      expect(await draftForm(answering)).toMatchObject({ constructionUnit: '苏州示范置业有限公司（登记名）', constructionUnitUscc: OWN.uscc });
+    } finally {
+      await answering.close();
+    }
+    const failing = await createTestApp({}, { registry: province('fails') });
+    try {
+      expect(await draftForm(failing)).toMatchObject({ constructionUnit: OWN.name, constructionUnitUscc: OWN.uscc });
+    } finally {
+      await failing.close();
+    }
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import {
+  type BusinessLicenceRecord,
   ErrorCode,
   STAGES,
   type AcceptBody,
@@ -34,6 +35,7 @@ import { satisfies, type FileStore } from '../materials/file-store.ts';
 import { displayFileName, OFFERS_PER_REQUIREMENT, type LibraryService } from '../materials/library.service.ts';
 import { NOT_READ } from '../materials/intake.ts';
 import { precheckDetails, type PrecheckService } from '../materials/precheck.service.ts';
+import type { RegistryProvider } from '../sharing/registry.ts';
 import { loadApplication, procedureById, userNames, type CaseExtras } from './workflow.repository.ts';
 import { APPLICATION, type WorkflowRunner } from './workflow.runner.ts';
 
@@ -58,9 +60,25 @@ export class ApplicationsService {
     private readonly files: FileStore,
     private readonly library: LibraryService,
     private readonly precheck: PrecheckService,
+    private readonly registry: RegistryProvider,
   ) {}
 
   // -------------------------------------------------------------------------------- drafts
+
+  /**
+   * The enterprise's business licence from the data-sharing registry (数据共享), to prefill the
+   * form with the registered name and legal representative. A registry that fails or does not
+   * know the code leaves the form to the platform's own enterprise record: a province exchange
+   * being down must not stop anyone from starting an application.
+   */
+  private async businessLicence(uscc: string): Promise<BusinessLicenceRecord | null> {
+    try {
+      const r = await this.registry.businessLicence(uscc);
+      return r && r.status === 'active' ? r : null;
+    } catch {
+      return null;
+    }
+  }
 
   /** Guided selection for one stage, with the applying matters pinned to their published versions. */
   private async select(db: Executor, processId: number, stageCode: number, answers: Answers) {
@@ -99,6 +117,7 @@ export class ApplicationsService {
       .executeTakeFirst();
     if (open) throw new AppError(ErrorCode.ALREADY_EXISTS, { zh: `该项目本阶段已有进行中的申报 ${open.number ?? open.id}`, en: `The project already has an open application for this stage (${open.number ?? open.id})` });
     const enterprise = await orgRepo.findEnterprise(this.db, project.enterprise_id);
+    const licence = enterprise ? await this.businessLicence(enterprise.uscc) : null;
     const { guide, stage, selection } = await this.select(this.db, input.processId, input.stageCode, input.answers);
     const stageRow = (await catalogRepo.stagesOf(this.db, guide.processVersionId)).find((s) => s.stage_code === input.stageCode)!;
     const id = await inTransaction(this.db, async (trx) => {
@@ -115,7 +134,7 @@ export class ApplicationsService {
           stage_limit_days: stage.timeLimitDays,
           answers: JSON.stringify(input.answers),
           selection: JSON.stringify(selection),
-          form: JSON.stringify(prefill(stage.form, project, enterprise?.name ?? '', enterprise?.uscc ?? null)),
+          form: JSON.stringify(prefill(stage.form, project, { name: licence?.name ?? enterprise?.name ?? '', uscc: enterprise?.uscc ?? null, legalRepresentative: licence?.legalRepresentative ?? null })),
           status: 'draft',
           created_by: actor.userId,
           created_at: this.clock.now(),
@@ -732,8 +751,12 @@ function uploadAllowed(app: Pick<ApplicationRow, 'status' | 'deficiency'>): bool
   return ['draft', 'supplement', 'accepted'].includes(app.status);
 }
 
-/** Fields the project already answers (项目信息复用): name, code, areas, investment, location. */
-function prefill(fields: ReadonlyArray<{ key: string; type: string }>, project: { name: string; code: string; investment: number; land_area: number; floor_area: number; location: string }, enterpriseName: string, enterpriseUscc: string | null) {
+/** Fields the project and the registry already answer (项目信息复用, 数据共享): name, code, areas, investment, location, the unit. */
+function prefill(
+  fields: ReadonlyArray<{ key: string; type: string }>,
+  project: { name: string; code: string; investment: number; land_area: number; floor_area: number; location: string },
+  unit: { name: string; uscc: string | null; legalRepresentative: string | null },
+) {
   const known: Record<string, unknown> = {
     projectName: project.name,
     projectCode: project.code,
@@ -745,8 +768,9 @@ function prefill(fields: ReadonlyArray<{ key: string; type: string }>, project: 
     location: project.location,
     address: project.location,
     projectAddress: project.location,
-    constructionUnit: enterpriseName,
-    constructionUnitUscc: enterpriseUscc ?? undefined,
+    constructionUnit: unit.name,
+    constructionUnitUscc: unit.uscc ?? undefined,
+    legalRepresentative: unit.legalRepresentative ?? undefined,
   };
   const out: Record<string, unknown> = {};
   for (const f of fields) if (known[f.key] !== undefined) out[f.key] = known[f.key];
