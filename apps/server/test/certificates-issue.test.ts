@@ -94,12 +94,12 @@ describe('issuing a certificate for an approved case', () => {
     measured['first issue (loads fonts, creates the key)'] = `${(performance.now() - started).toFixed(0)} ms`;
     expect(out.failed).toEqual([]);
     expect(out.issued).toHaveLength(1);
-    expect(out.issued[0]!.number).toBe('SZ-ZJJ〔2026〕SZ-ZJJ-SGTSC-00001号');
+    expect(out.issued[0]!.number).toBe('SZ-ZJJ〔2026〕SGTSC-00001号');
 
     v = await getApplication(t, s.applicant!, first.id);
     const c = caseOf(v, SGTSC);
     expect(c.documentStatus).toBe('issued');
-    expect(c.document).toMatchObject({ kind: 'certificate', number: 'SZ-ZJJ〔2026〕SZ-ZJJ-SGTSC-00001号', status: 'valid' });
+    expect(c.document).toMatchObject({ kind: 'certificate', number: 'SZ-ZJJ〔2026〕SGTSC-00001号', status: 'valid' });
     expect(c.document!.verificationCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{16}$/);
 
     const res = await call('applicant')('GET', `/api/v1/certificates/${c.document!.certificateId}`);
@@ -137,7 +137,7 @@ describe('issuing a certificate for an approved case', () => {
     await approve(second.id, SGTSC);
     await approve(first.id, SGXK);
     const out = await t.services.certificates.issuePending(5);
-    expect(out.issued.map((i) => i.number).sort()).toEqual(['SZ-ZJJ〔2026〕SZ-ZJJ-SGTSC-00002号', 'SZ-ZJJ〔2026〕SZ-ZJJ-SGXK-00001号']);
+    expect(out.issued.map((i) => i.number).sort()).toEqual(['SZ-ZJJ〔2026〕SGTSC-00002号', 'SZ-ZJJ〔2026〕SGXK-00001号']);
     const permit = (await call('applicant')('GET', `/api/v1/certificates?applicationId=${first.id}&q=SGXK`)).json().items[0] as CertificateView;
     // 施工许可证: valid three months (matter_version.validity_months = 3).
     expect(permit).toMatchObject({ title: '建筑工程施工许可证', issueDate: '2026-03-02', validUntil: '2026-06-01' });
@@ -308,7 +308,7 @@ describe('a refused case', () => {
     const own = letters.find((l) => l.matterCode === SGTSC)!;
     expect(own).toMatchObject({ kind: 'decision_letter', title: '不予行政许可决定书', validUntil: null, reasons: '施工图不符合工程建设强制性标准。\n消防设计文件未经审查。' });
     // Letters share the matter's number sequence (00001, 00002 went to certificates).
-    expect(own.number).toBe('SZ-ZJJ〔2026〕SZ-ZJJ-SGTSC-00003号');
+    expect(own.number).toBe('SZ-ZJJ〔2026〕SGTSC-00003号');
     const cascade = letters.find((l) => l.matterCode === SGXK)!;
     expect(cascade.reasons).toContain('前置事项 SZ-ZJJ-SGTSC');
     const pdf = await pdfOf(own.id);
@@ -449,7 +449,7 @@ describe('the issuing job', () => {
     const perCase = await t.database.db.selectFrom('certificate').select(['case_id', sql<number>`count(*)`.as('n')]).where('application_id', 'in', apps.map((x) => x.id)).groupBy('case_id').execute();
     expect(perCase.map((r) => Number(r.n))).toEqual([1, 1, 1, 1]);
     const numbers = issued.map((i) => i.number).sort();
-    expect(numbers).toEqual(['SZ-ZJJ〔2026〕SZ-ZJJ-SGTSC-00006号', 'SZ-ZJJ〔2026〕SZ-ZJJ-SGTSC-00007号', 'SZ-ZJJ〔2026〕SZ-ZJJ-SGXK-00003号', 'SZ-ZJJ〔2026〕SZ-ZJJ-SGXK-00004号']);
+    expect(numbers).toEqual(['SZ-ZJJ〔2026〕SGTSC-00006号', 'SZ-ZJJ〔2026〕SGTSC-00007号', 'SZ-ZJJ〔2026〕SGXK-00003号', 'SZ-ZJJ〔2026〕SGXK-00004号']);
     measured['render+sign+store per document'] = `${(issued.reduce((sum, i) => sum + i.ms, 0) / issued.length).toFixed(0)} ms (mean of 4)`;
     measured['job throughput (2 concurrent runs, 4 documents)'] = `${((4 * 1000) / ms).toFixed(1)} documents/s`;
   });
@@ -477,7 +477,7 @@ describe('the issuing job', () => {
     const app = await leanApplication();
     await approve(app.id, SGTSC);
     const out = await t.services.certificates.issuePending(5);
-    expect(out.issued.map((i) => i.number)).toEqual(['SZ-ZJJ〔2027〕SZ-ZJJ-SGTSC-00001号']);
+    expect(out.issued.map((i) => i.number)).toEqual(['SZ-ZJJ〔2027〕SGTSC-00001号']);
     // 施工许可证 of March 2026 (three months) is past its validity now, still authentic.
     const permit = (await call('admin')('GET', `/api/v1/certificates?q=${encodeURIComponent('SGXK-00001')}`)).json().items[0] as CertificateView;
     expect(permit).toMatchObject({ expired: true, status: 'valid' });

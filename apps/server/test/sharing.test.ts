@@ -47,7 +47,7 @@ const fixtures = (): RegistryFixtures => ({
   // Well-formed (valid check character), held by nobody.
   unknownUscc: '91350100M000100Y43',
   certificates: { valid: certs.valid.number, revoked: certs.revoked.number, expired: certs.expired.number },
-  unknownNumber: 'SZ-ZJJ〔2026〕SZ-ZJJ-SGTSC-99999号',
+  unknownNumber: 'SZ-ZJJ〔2026〕SGTSC-99999号',
 });
 
 registryContract('reference (platform tables)', () => new ReferenceRegistryProvider(t.database.db, t.clock), fixtures);
@@ -85,7 +85,7 @@ describe('sharing routes', () => {
     expect(expired.json()).toMatchObject({ number: certs.expired.number, status: 'expired', validUntil: '2026-06-01' });
     const revoked = await call('admin')('GET', `/api/v1/sharing/certificates/${encodeURIComponent(certs.revoked.number)}`);
     expect(revoked.json().status).toBe('revoked');
-    for (const url of ['/api/v1/sharing/business-licence/91350100M000100Y43', '/api/v1/sharing/business-licence/not-a-uscc', `/api/v1/sharing/certificates/${encodeURIComponent('SZ-ZJJ〔2026〕SZ-ZJJ-SGTSC-99999号')}`, '/api/v1/sharing/certificates/%00']) {
+    for (const url of ['/api/v1/sharing/business-licence/91350100M000100Y43', '/api/v1/sharing/business-licence/not-a-uscc', `/api/v1/sharing/certificates/${encodeURIComponent('SZ-ZJJ〔2026〕SGTSC-99999号')}`, '/api/v1/sharing/certificates/%00']) {
       const res = await call('applicant')('GET', url);
       expect(res.statusCode, url).toBe(404);
       expect(errorCode(res)).toBe('NOT_FOUND');

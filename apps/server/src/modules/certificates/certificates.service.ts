@@ -266,7 +266,10 @@ export class CertificatesService {
     const issueDate = localDate(c.concluded_at ?? now);
     const year = Number(issueDate.slice(0, 4));
     const serial = await repo.nextSerial(trx, c.matter_id, year);
-    const number = `${c.department_code}〔${year}〕${c.matter_code}-${String(serial).padStart(5, '0')}号`;
+    // 机关代字〔年份〕序号号: the matter code without the department code it usually begins with
+    // (SZ-ZJJ-SGTSC under SZ-ZJJ → SZ-ZJJ〔2026〕SGTSC-00001号).
+    const matterPart = c.matter_code.startsWith(`${c.department_code}-`) ? c.matter_code.slice(c.department_code.length + 1) : c.matter_code;
+    const number = `${c.department_code}〔${year}〕${matterPart}-${String(serial).padStart(5, '0')}号`;
     const code = newVerificationCode();
     const verifyUrl = `${this.settings.publicBaseUrl}/verify/${code}`;
     const validUntil = kind === 'certificate' && c.validity_months ? validUntilOf(issueDate, c.validity_months) : null;
