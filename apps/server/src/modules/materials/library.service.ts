@@ -216,8 +216,10 @@ export class LibraryService {
     if (!older.length) return [];
     const now = this.clock.now();
     const ids = [...new Set(older.map((r) => r.application_id))];
-    // Locked in id order (as every multi-application writer here does) so two propagations cannot deadlock each other.
-    const apps = await trx.selectFrom('application').select(['id', 'number', 'status', 'region_code']).where('id', 'in', ids).orderBy('id').forUpdate().execute();
+    // Locked in id order so two propagations cannot deadlock each other; FOR NO KEY UPDATE like the
+    // workflow runner, so foreign-key checks of rows referencing an application (notifications)
+    // pass (workflow.repository.ts loadApplication). A deadlock that still happens is a 409 CONFLICT.
+    const apps = await trx.selectFrom('application').select(['id', 'number', 'status', 'region_code']).where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
     const updated: number[] = [];
     const messages = new Map<number, { kind: string; title: string; body: string }>();
     for (const app of apps) {

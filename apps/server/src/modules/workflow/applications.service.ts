@@ -160,7 +160,7 @@ export class ApplicationsService {
   /** Loads a draft the caller may edit (the applicant of its enterprise), locked. */
   private async editable(trx: Tx, actor: Actor, id: number, version: number | undefined, statuses: string[]): Promise<ApplicationRow> {
     requireRole(actor, ['applicant']);
-    const row = await trx.selectFrom('application').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await trx.selectFrom('application').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
     if (!row) throw notFound(APPLICATION);
     if (row.enterprise_id !== actor.enterpriseId) throw outOfScope();
     if (version !== undefined && version !== row.version) throw new AppError(ErrorCode.CONFLICT);
@@ -243,7 +243,7 @@ export class ApplicationsService {
     const stored = await this.library.intake.receive(body, { maxBytes: requirement.row.max_size_mb * 1024 * 1024, accepted: requirement.row.accepted_types });
     const safeName = displayFileName(fileName);
     const materialId = await inTransaction(this.db, async (trx) => {
-      const row = await trx.selectFrom('application').select(['status', 'version']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+      const row = await trx.selectFrom('application').select(['status', 'version']).where('id', '=', id).forNoKeyUpdate().executeTakeFirstOrThrow();
       if (!uploadAllowed({ ...app, status: row.status })) throw new AppError(ErrorCode.INVALID_STATE);
       // Every upload also enters the enterprise library; a replacement becomes the material's next version.
       const filed = await this.library.fileUpload(trx, ctx, app, requirement.row, safeName, stored);
@@ -374,7 +374,7 @@ export class ApplicationsService {
     if (!uploadAllowed(app)) throw new AppError(ErrorCode.INVALID_STATE, { zh: '当前状态不能添加材料', en: 'Materials cannot be added now' });
     const refuseType = () => new AppError(ErrorCode.FILE_TYPE_REFUSED, { zh: `该文件不是这项材料允许的格式（${requirement.accepted_types.join('、')}）`, en: `The file is not one of the accepted types (${requirement.accepted_types.join(', ')})` });
     const materialId = await inTransaction(this.db, async (trx) => {
-      const row = await trx.selectFrom('application').select(['status']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+      const row = await trx.selectFrom('application').select(['status']).where('id', '=', id).forNoKeyUpdate().executeTakeFirstOrThrow();
       if (!uploadAllowed({ ...app, status: row.status })) throw new AppError(ErrorCode.INVALID_STATE);
       const now = this.clock.now();
       let values: { file_name: string; content_type: string; size_bytes: number; sm3: string; library_version_id: number | null; certificate_id: number | null };
