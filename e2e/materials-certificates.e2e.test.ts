@@ -151,7 +151,7 @@ describe('material library, pre-check and certificates', () => {
     expect(await visibleText(problem)).toContain('营业执照');
     expect(await visibleText(problem.getByTestId('precheck-fix'))).toContain('如何修正');
     expect(Number(await p.getByTestId('precheck').getAttribute('data-errors'))).toBeGreaterThan(0);
-    await screenshot(p, 'materials-precheck-problem');
+    await screenshot(p, 'materials-precheck-problem', p.getByTestId('precheck'));
 
     // Submitting anyway: the server refuses with PRECHECK_FAILED, the report stays in view.
     await p.getByTestId('submit-application').click();
@@ -171,7 +171,7 @@ describe('material library, pre-check and certificates', () => {
     await p.locator(`[data-testid="requirement-${licenceReqId}"][data-files="1"]`).waitFor({ state: 'visible' });
     await p.locator('[data-testid="precheck"][data-errors="0"]').waitFor({ state: 'visible' });
     expect(await p.locator('[data-testid^="precheck-item-"][data-rule="licence-uscc-matches"]').count()).toBe(0);
-    await screenshot(p, 'materials-precheck-fixed');
+    await screenshot(p, 'materials-precheck-fixed', p.getByTestId('precheck'));
 
     await p.getByTestId('submit-application').click();
     await p.locator('.el-message-box__btns .el-button--primary').click();

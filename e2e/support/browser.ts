@@ -55,10 +55,16 @@ export async function launchBrowser(viewport: { width: number; height: number } 
 }
 
 /** Saves a full-page screenshot as e2e/artifacts/<name>.png and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * A picture for people to look at (e2e/artifacts/<name>.png): the whole page, or one element of
+ * it — pages whose content scrolls inside the shell come out blank below the fold in a full-page
+ * capture, so name the part that matters.
+ */
+export async function screenshot(page: Page, name: string, part?: Locator): Promise<string> {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  if (part) await part.screenshot({ path: file, animations: 'disabled' });
+  else await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }
 
