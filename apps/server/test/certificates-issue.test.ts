@@ -120,6 +120,9 @@ describe('issuing a certificate for an approved case', () => {
       applicationId: first.id,
       reasons: null,
     });
+    // The issuing department, whose approvers may revoke it (the web shows the button to them only).
+    const zjj = await t.database.db.selectFrom('department').select('id').where('name', '=', '苏州市住房和城乡建设局').executeTakeFirstOrThrow();
+    expect(cert.departmentId).toBe(zjj.id);
     // The case page (tasks route) shows the same document.
     const casePage = (await call('reviewer')('GET', `/api/v1/cases/${c.id}`)).json();
     expect(casePage).toMatchObject({ documentStatus: 'issued', document: { certificateId: cert.id } });

@@ -40,6 +40,8 @@ export const CertificateView = Type.Intersect([
     caseId: Type.String(),
     applicationId: Type.Integer(),
     enterpriseId: Type.Integer(),
+    /** The issuing department (its approvers may revoke). */
+    departmentId: Type.Integer(),
     status: Type.Enum(['valid', 'revoked']),
     /** Past its validity (still authentic). */
     expired: Type.Boolean(),

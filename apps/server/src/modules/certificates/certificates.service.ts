@@ -385,6 +385,7 @@ export class CertificatesService {
       caseId: row.case_id,
       applicationId: row.application_id,
       enterpriseId: row.enterprise_id,
+      departmentId: row.department_id,
       status: row.status,
       expired: row.valid_until !== null && row.valid_until < this.today(),
       revokedAt: row.revoked_at?.toISOString() ?? null,
