@@ -195,10 +195,4 @@ export const certificatesRepository = {
   lockById(trx: Tx, id: number): Promise<CertificateRow | undefined> {
     return trx.selectFrom('certificate').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
-
-  /** The active applicant accounts of an enterprise: who hears that a document was issued. */
-  async applicantsOf(db: Executor, enterpriseId: number): Promise<number[]> {
-    const rows = await db.selectFrom('app_user').select('id').where('enterprise_id', '=', enterpriseId).where('role', '=', 'applicant').where('disabled', '=', false).execute();
-    return rows.map((r) => r.id);
-  },
 };

@@ -28,6 +28,7 @@ import { certificatesRepository as repo, type CaseForIssue, type CertificateRow,
 import { generateSigningKey, keyIdOf, openPrivateKey, parseMasterKey, sealPrivateKey } from './keys.ts';
 import { MasterKeyError } from './master-key.ts';
 import { renderCertificatePdf, renderDecisionLetterPdf } from './pdf.ts';
+import { applicantNotification } from '../workflow/notifications.ts';
 import { attachSignature, signRecord, verifyPdf, verifyRecord } from './signature.ts';
 
 const CERTIFICATE = { zh: '证照', en: 'Certificate' };
@@ -332,14 +333,8 @@ export class CertificatesService {
     const fields = publicFieldsOf({ ...row, id: 0, record_signature: '', status: 'valid', revoked_at: null, revoked_by: null, revocation_reason: null });
     const certificateId = await repo.insertCertificate(trx, { ...row, record_signature: signRecord(fields, privateKey) });
     await trx.updateTable('approval_case').set({ document_status: 'issued', document_error: null }).where('id', '=', caseId).execute();
-    const applicants = await repo.applicantsOf(trx, c.enterprise_id);
-    if (applicants.length) {
-      const title = kind === 'certificate' ? `${c.matter_name}：${c.result_name}已签发` : `${c.matter_name}：${DECISION_TITLE}已送达`;
-      await trx
-        .insertInto('notification')
-        .values(applicants.map((userId) => ({ user_id: userId, kind: 'document', application_id: c.application_id, case_id: c.id, title, body: `文号 ${number}，验证码 ${code}`, created_at: now })))
-        .execute();
-    }
+    const title = kind === 'certificate' ? `${c.matter_name}：${c.result_name}已签发` : `${c.matter_name}：${DECISION_TITLE}已送达`;
+    await applicantNotification(trx, { enterpriseId: c.enterprise_id, applicationId: c.application_id, caseId: c.id, kind: 'document', title, body: `文号 ${number}，验证码 ${code}`, now }).execute();
     await this.audit.record(trx, SYSTEM, {
       chainKey: `application:${c.application_id}`,
       action: kind === 'certificate' ? 'certificate.issue' : 'decision_letter.issue',
@@ -499,13 +494,7 @@ export class CertificatesService {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      const applicants = await repo.applicantsOf(trx, c.enterprise_id);
-      if (applicants.length) {
-        await trx
-          .insertInto('notification')
-          .values(applicants.map((userId) => ({ user_id: userId, kind: 'document_revoked', application_id: c.application_id, case_id: c.case_id, title: `${c.title} ${c.number} 已被吊销`, body: reason.trim(), created_at: now })))
-          .execute();
-      }
+      await applicantNotification(trx, { enterpriseId: c.enterprise_id, applicationId: c.application_id, caseId: c.case_id, kind: 'document_revoked', title: `${c.title} ${c.number} 已被吊销`, body: reason.trim(), now }).execute();
       await this.audit.record(trx, ctx, {
         chainKey: `application:${c.application_id}`,
         action: 'certificate.revoke',

@@ -9,6 +9,36 @@ const text = (v: unknown) => (typeof v === 'string' ? v : '');
 type NewNotification = Insertable<NotificationTable>;
 
 /**
+ * One message to every active applicant account of an enterprise, as a single
+ * `INSERT … SELECT` (no query of its own to find them). Executed by the caller, or queued on a
+ * write batch.
+ */
+export function applicantNotification(
+  trx: Tx,
+  n: { enterpriseId: number; applicationId: number; caseId: string | null; kind: string; title: string; body: string; now: Date },
+) {
+  return trx
+    .insertInto('notification')
+    .columns(['user_id', 'kind', 'application_id', 'case_id', 'title', 'body', 'created_at'])
+    .expression(
+      trx
+        .selectFrom('app_user')
+        .select([
+          'id',
+          sql<string>`${n.kind}::text`.as('kind'),
+          sql<number>`${n.applicationId}::integer`.as('application_id'),
+          sql<string | null>`${n.caseId}::uuid`.as('case_id'),
+          sql<string>`${n.title}::text`.as('title'),
+          sql<string>`${n.body}::text`.as('body'),
+          sql<Date>`${n.now}::timestamptz`.as('created_at'),
+        ])
+        .where('enterprise_id', '=', n.enterpriseId)
+        .where('role', '=', 'applicant')
+        .where('disabled', '=', false),
+    );
+}
+
+/**
  * Turns workflow events into messages for people: applicants hear of supplement requests,
  * decisions and conclusions; a person a task is assigned, transferred or delegated to hears of
  * it. Pool tasks are not announced (they are in every colleague's inbox).
@@ -22,27 +52,7 @@ export function notifyForEvents(trx: Tx, app: ApplicationRow, state: Application
   const label = app.number ?? `#${app.id}`;
   const matterOf = (caseId: string | null) => state.cases.find((c) => c.id === caseId)?.matterName ?? '';
   const toApplicants = (kind: string, title: string, body: string, caseId: string | null) => {
-    batch.add(
-      trx
-        .insertInto('notification')
-        .columns(['user_id', 'kind', 'application_id', 'case_id', 'title', 'body', 'created_at'])
-        .expression(
-          trx
-            .selectFrom('app_user')
-            .select([
-              'id',
-              sql<string>`${kind}::text`.as('kind'),
-              sql<number>`${app.id}::integer`.as('application_id'),
-              sql<string | null>`${caseId}::uuid`.as('case_id'),
-              sql<string>`${title}::text`.as('title'),
-              sql<string>`${body}::text`.as('body'),
-              sql<Date>`${now}::timestamptz`.as('created_at'),
-            ])
-            .where('enterprise_id', '=', app.enterprise_id)
-            .where('role', '=', 'applicant')
-            .where('disabled', '=', false),
-        ),
-    );
+    batch.add(applicantNotification(trx, { enterpriseId: app.enterprise_id, applicationId: app.id, caseId, kind, title, body, now }));
   };
   for (const e of events) {
     switch (e.type) {
