@@ -35,6 +35,8 @@ describe('concurrency', () => {
     expect(tasks.filter((x) => x.step_key === 'review')).toHaveLength(1);
     const events = await t.database.db.selectFrom('workflow_event').select('type').where('case_id', '=', caseId).where('type', '=', 'TaskCompleted').execute();
     expect(events).toHaveLength(1);
+    const audited = await t.database.db.selectFrom('audit_event').select('seq').where('chain_key', '=', `application:${app.id}`).where('action', '=', 'application.complete').execute();
+    expect(audited).toHaveLength(1);
   });
 
   it('50 concurrent completions at a join (加签 countersign round of two): both signers succeed once, the step advances exactly once', async () => {
@@ -78,5 +80,31 @@ describe('concurrency', () => {
     expect(events.filter((e) => e.type === 'CaseConcluded')).toHaveLength(2);
     const row = await t.database.db.selectFrom('application').select(['status', 'outcome', 'national_code']).where('id', '=', app.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'concluded', outcome: 'refused', national_code: 13 });
+  });
+
+  it('the clock warning job running among commands on the same applications: every command succeeds, every overdue case is raised once', async () => {
+    const apps = [];
+    for (let i = 0; i < 4; i++) apps.push(await acceptedApplication(t, s.applicant!, s.clerk!));
+    // Six weeks on, every running case of these applications is overdue.
+    t.clock.set(new Date(t.clock.now().getTime() + 42 * 86_400_000).toISOString());
+    s = await sessions(t, 'applicant', 'clerk', 'reviewer', 'reviewer2', 'approver', 'reviewer.cgj');
+    const tasks = await Promise.all(apps.map((a) => taskFor(t, s['reviewer.cgj']!, a.id, 'SZ-CGJ-JZLJ')));
+    const [results] = await Promise.all([
+      Promise.all(tasks.map((task) => as(t.app, s['reviewer.cgj']!)('POST', `/api/v1/tasks/${task.id}/complete`, { version: task.version, decision: 'approve', opinion: '同意' }))),
+      Promise.all([1, 2, 3].map(() => t.services.supervision.runWarnings(2))),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    // Applications a command held were skipped; the next run raises them.
+    await t.services.supervision.runWarnings();
+    const ids = apps.map((a) => a.id);
+    const running = await t.database.db.selectFrom('approval_case').select(['id', 'red_notified_at']).where('application_id', 'in', ids).where('status', '=', 'handling').execute();
+    expect(running.length).toBeGreaterThanOrEqual(8);
+    expect(running.filter((c) => c.red_notified_at === null)).toEqual([]);
+    const raised = await t.database.db.selectFrom('audit_event').select('target_id').where('action', '=', 'case.clock_overdue').where('target_id', 'in', running.map((c) => c.id)).execute();
+    expect(raised.map((e) => e.target_id).sort()).toEqual(running.map((c) => c.id).sort());
+  });
+
+  it('the audit chains are whole after all these races', async () => {
+    expect(await t.services.audit.verify(t.database.db)).toMatchObject({ ok: true, firstBrokenId: null });
   });
 });

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql, type Compilable } from 'kysely';
 import type { Executor, Tx } from '../../db/transaction.ts';
 import type { AuditEventRow } from '../../db/schema.ts';
 
@@ -9,45 +9,37 @@ export type NewAuditEvent = Omit<AuditEventRow, 'id' | 'summary'> & { summary: R
 /** Kysely queries of the audit chains. No decisions here. */
 export const auditRepository = {
   /**
-   * Takes the next sequence number of a chain and returns it with the previous hash. The upsert
+   * Takes the next sequence number of a chain and returns it with the previous hash and the id
+   * the event will have (drawn from audit_event's identity sequence now, so the event and the
+   * head's move can be written together later, in the caller's write batch). The upsert
    * row-locks only this chain's head until the transaction ends: writers of different
    * aggregates never wait for each other, writers of one aggregate queue (they already do on
    * the aggregate's own row).
    */
-  async claimNextSeq(trx: Tx, chainKey: string, now: Date): Promise<{ seq: number; prevHash: string }> {
+  async claimNextSeq(trx: Tx, chainKey: string, now: Date): Promise<{ seq: number; prevHash: string; eventId: number }> {
     const row = await trx
       .insertInto('audit_chain_head')
       .values({ chain_key: chainKey, seq: 1, hash: GENESIS_HASH, last_event_id: 0, updated_at: now })
       .onConflict((oc) => oc.column('chain_key').doUpdateSet({ seq: sql`audit_chain_head.seq + 1`, updated_at: now }))
-      .returning(['seq', 'hash'])
+      .returning(['seq', 'hash', sql<string>`nextval(pg_get_serial_sequence('audit_event', 'id'))`.as('event_id')])
       .executeTakeFirstOrThrow();
-    return { seq: row.seq, prevHash: row.hash };
+    return { seq: row.seq, prevHash: row.hash, eventId: Number(row.event_id) };
   },
 
   /**
-   * Inserts the event claimed by claimNextSeq and moves its chain's head to it, in one statement:
-   *
-   *   WITH event AS (INSERT INTO audit_event (…) VALUES (…) RETURNING id, chain_key, hash)
-   *   UPDATE audit_chain_head SET hash = event.hash, last_event_id = event.id
-   *   FROM event WHERE audit_chain_head.chain_key = event.chain_key
-   *   RETURNING event.id
-   *
-   * The UPDATE reads the new row from the CTE's RETURNING (a statement does not see its own
-   * inserts in the table). The head row is already locked by this transaction's claim, so
-   * nothing can come between the insert and the head's move. No row back means the head was not
-   * there: never after a claim in the same transaction, but it would leave the chain broken, so
-   * it throws and the transaction rolls back.
+   * The two writes of an event claimed by claimNextSeq, to queue on a write batch: the event's
+   * INSERT (with the claimed id) and the head's move to it. The move is guarded by the claimed
+   * seq and must touch exactly one row: the head is locked by this transaction's claim, so a miss
+   * would mean a broken chain, and the batch's failure rolls everything back.
    */
-  async appendEvent(trx: Tx, e: NewAuditEvent): Promise<number> {
-    const row = await trx
-      .with('event', (db) => db.insertInto('audit_event').values({ ...e, summary: JSON.stringify(e.summary) }).returning(['id', 'chain_key', 'hash']))
+  eventWrites(trx: Tx, e: NewAuditEvent & { id: number }): [insert: Compilable, headMove: Compilable] {
+    const insert = trx.insertInto('audit_event').values({ ...e, summary: JSON.stringify(e.summary) });
+    const headMove = trx
       .updateTable('audit_chain_head')
-      .from('event')
-      .set((eb) => ({ hash: eb.ref('event.hash'), last_event_id: eb.ref('event.id') }))
-      .whereRef('audit_chain_head.chain_key', '=', 'event.chain_key')
-      .returning('event.id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+      .set({ hash: e.hash, last_event_id: e.id })
+      .where('chain_key', '=', e.chain_key)
+      .where('seq', '=', e.seq);
+    return [overridingSystemValue(insert), headMove];
   },
 
   /** Events in chain order, a page after (chainKey, seq). */
@@ -111,3 +103,22 @@ export const auditRepository = {
     ]);
   },
 };
+
+/**
+ * `INSERT … OVERRIDING SYSTEM VALUE VALUES …`: audit_event.id is GENERATED ALWAYS, and an event
+ * written with its claimed id needs the override. Kysely has no builder method for it
+ * (kysely-org/kysely#1400), so the compiled text gets it before its VALUES keyword — the first
+ * `) values (` of an INSERT that names its columns, which no value can contain (values are
+ * parameters).
+ */
+function overridingSystemValue(query: Compilable): Compilable {
+  return {
+    compile() {
+      const q = query.compile();
+      const marker = ') values (';
+      const at = q.sql.indexOf(marker);
+      if (at < 0) throw new Error('overridingSystemValue: not an INSERT … VALUES');
+      return CompiledQuery.raw(`${q.sql.slice(0, at + 1)} overriding system value${q.sql.slice(at + 1)}`, [...q.parameters]);
+    },
+  };
+}

@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { sm3Hex } from '../../lib/sm3.ts';
 import type { AuditEventRow, DB } from '../../db/schema.ts';
 import { inTransaction, type Tx } from '../../db/transaction.ts';
+import { WriteBatch } from '../../db/write-batch.ts';
 import type { Actor, RequestContext } from '../accounts/actor.ts';
 import { readableRegions } from '../accounts/scope.ts';
 import { auditRepository as repo, GENESIS_HASH } from './audit.repository.ts';
@@ -65,8 +66,21 @@ export class AuditService {
 
   /** Appends one event to its chain inside the caller's transaction. */
   async record(trx: Tx, ctx: RequestContext, input: AuditInput): Promise<number> {
+    const batch = new WriteBatch();
+    const id = await this.recordInBatch(trx, ctx, input, batch);
+    if (!(await batch.execute(trx))) throw new Error(`audit chain head ${input.chainKey} moved under its lock`);
+    return id;
+  }
+
+  /**
+   * Claims the event's place in its chain now (one statement, which locks the chain's head) and
+   * queues the event and the head's move on `batch`, to be written with the caller's own writes
+   * in one statement. The caller must execute the batch in this transaction and roll back if it
+   * reports a miss. Returns the event's id.
+   */
+  async recordInBatch(trx: Tx, ctx: RequestContext, input: AuditInput, batch: WriteBatch): Promise<number> {
     const now = this.clock.now();
-    const { seq, prevHash } = await repo.claimNextSeq(trx, input.chainKey, now);
+    const { seq, prevHash, eventId } = await repo.claimNextSeq(trx, input.chainKey, now);
     const fields: HashedFields = {
       chain_key: input.chainKey,
       seq,
@@ -83,7 +97,9 @@ export class AuditService {
       summary: input.summary,
     };
     const hash = eventHash(prevHash, fields);
-    return repo.appendEvent(trx, { ...fields, summary: input.summary, prev_hash: prevHash, hash });
+    const [insert, headMove] = repo.eventWrites(trx, { ...fields, summary: input.summary, prev_hash: prevHash, hash, id: eventId });
+    batch.add(insert).add(headMove, 1);
+    return eventId;
   }
 
   /**

@@ -99,19 +99,35 @@ export class SupervisionService {
     const counts = { yellow: 0, red: 0 };
     for (;;) {
       const done = await inTransaction(this.db, async (trx) => {
+        // Claims the cases' applications, not the cases: a workflow command locks its
+        // application, then the application's audit chain head, then writes its cases. Locking
+        // cases first here, then that head, would deadlock with it. SKIP LOCKED passes over
+        // applications a command (or another process's job) holds right now; they come round
+        // on the next run.
         const rows = await trx
-          .selectFrom('approval_case')
-          .select(['id', 'application_id', 'matter_name', 'department_id', 'region_code', 'due_date', 'warn_date', 'yellow_notified_at', 'red_notified_at'])
-          .where('status', '=', 'handling')
-          .where('red_notified_at', 'is', null)
-          .where((eb) => eb.or([eb.and([eb('yellow_notified_at', 'is', null), eb('warn_date', '<=', today)]), eb('due_date', '<', today)]))
-          .orderBy('due_date')
+          .selectFrom('approval_case as c')
+          .innerJoin('application as a', 'a.id', 'c.application_id')
+          .select(['c.id', 'c.application_id', 'c.matter_name', 'c.department_id', 'c.region_code', 'c.due_date', 'c.warn_date', 'c.yellow_notified_at', 'c.red_notified_at'])
+          .where('c.status', '=', 'handling')
+          .where('c.red_notified_at', 'is', null)
+          .where((eb) => eb.or([eb.and([eb('c.yellow_notified_at', 'is', null), eb('c.warn_date', '<=', today)]), eb('c.due_date', '<', today)]))
+          .orderBy('c.due_date')
           .limit(batch)
-          .forUpdate()
+          .forNoKeyUpdate('a')
           .skipLocked()
           .execute();
         for (const c of rows) {
           const level = c.due_date! < today ? 'red' : 'yellow';
+          // Marked first, guarded: a command that concluded or paused the case and committed
+          // just as its application was claimed leaves the row read above stale.
+          const marked = await trx
+            .updateTable('approval_case')
+            .set(level === 'red' ? { red_notified_at: now, yellow_notified_at: c.yellow_notified_at ?? now } : { yellow_notified_at: now })
+            .where('id', '=', c.id)
+            .where('status', '=', 'handling')
+            .where(level === 'red' ? 'red_notified_at' : 'yellow_notified_at', 'is', null)
+            .executeTakeFirst();
+          if (!Number(marked.numUpdatedRows)) continue;
           const approvers = await trx.selectFrom('app_user').select('id').where('department_id', '=', c.department_id).where('role', '=', 'approver').where('disabled', '=', false).execute();
           const holders = await trx.selectFrom('task').select(['assignee_id', 'delegated_to']).where('case_id', '=', c.id).where('status', '=', 'open').execute();
           const people = new Set<number>(approvers.map((a) => a.id));
@@ -133,11 +149,6 @@ export class SupervisionService {
               .onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
               .execute();
           }
-          await trx
-            .updateTable('approval_case')
-            .set(level === 'red' ? { red_notified_at: now, yellow_notified_at: c.yellow_notified_at ?? now } : { yellow_notified_at: now })
-            .where('id', '=', c.id)
-            .execute();
           await this.audit.record(trx, { actor: null, requestId: null, ip: null }, {
             chainKey: `application:${c.application_id}`,
             action: level === 'red' ? 'case.clock_overdue' : 'case.clock_warning',

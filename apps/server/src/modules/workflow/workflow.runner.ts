@@ -104,15 +104,17 @@ export class WorkflowRunner {
       const batch = new WriteBatch();
       await saveChanges(trx, loaded.state, after, appColumns, caseColumns, now, result.events, batch);
       notifyForEvents(trx, loaded.row, after, result.events, now, batch);
-      if (!(await batch.execute(trx))) throw new AppError(ErrorCode.CONFLICT);
-      await this.audit.record(trx, ctx, {
+      // The audit event goes into the same statement as the change (its chain head is claimed
+      // first, one statement); a missed version guard rolls both back.
+      await this.audit.recordInBatch(trx, ctx, {
         chainKey: `application:${applicationId}`,
         action: `application.${command.type}`,
         targetType: 'application',
         targetId: applicationId,
         regionCode: loaded.row.region_code,
         summary: auditSummary(command, result.events, loaded.state, after),
-      });
+      }, batch);
+      if (!(await batch.execute(trx))) throw new AppError(ErrorCode.CONFLICT);
       return { applicationId, version: after.version, events: result.events };
     });
   }
