@@ -59,16 +59,26 @@ export interface LoadedApplication {
 export type ApplicationKey = { applicationId: number } | { taskId: string };
 
 /**
- * Loads one application as the engine sees it, in two statements: the application row, then its
- * cases with their tasks. Null when there is no such application (or task).
+ * Loads one application as the engine sees it. Null when there is no such application (or task).
  *
- * With `lock`, the application row is locked first, so commands on one application run one
+ * Without `lock` (reads): two statements, the application row, then its cases with their tasks.
+ *
+ * With `lock` (commands): the application row is locked, so commands on one application run one
  * after another while different applications proceed in parallel. FOR NO KEY UPDATE, not FOR
  * UPDATE: it excludes every other command on the application just the same, but lets
- * foreign-key checks of rows that merely reference the application (FOR KEY SHARE) through. The
- * clock warning job locks a case, then inserts a notification referencing its application; with
- * FOR UPDATE, a command holding the application and waiting for that case deadlocked with it (a
- * 409 under load).
+ * foreign-key checks of rows that merely reference the application (FOR KEY SHARE) — the
+ * notifications and uploads other transactions insert — through instead of queueing them behind
+ * the command.
+ *
+ * A locked load is one statement when nobody holds the application: the row is locked with SKIP
+ * LOCKED and its cases and tasks come in the same statement (`lockAndLoad`). The cases are read
+ * in the statement's snapshot, taken before the lock; so the statement also reads the
+ * application's version in that snapshot, and if a command committed between the snapshot and
+ * the lock (the locked row is newer than the snapshot's) the cases are read again. When the row
+ * is locked by someone else, the load falls back to waiting for the lock, then reading the cases
+ * (the snapshot of that next statement sees what the holder committed). Writers that change
+ * cases without moving the application's version (the clock warning job's notified-at stamps)
+ * change nothing a command reads or writes.
  *
  * By task id, the application is found through the task in the same statement that locks it
  * (`WHERE id = (SELECT application_id FROM task WHERE id = $1)`): a task command needs no
@@ -76,16 +86,35 @@ export type ApplicationKey = { applicationId: number } | { taskId: string };
  * task read before the lock names the application the lock is taken on.
  */
 export async function loadApplication(db: Executor, key: ApplicationKey, lock: boolean): Promise<LoadedApplication | null> {
-  let q = db
-    .selectFrom('application')
-    .selectAll()
-    .where('application.id', '=', 'taskId' in key ? db.selectFrom('task').select('task.application_id').where('task.id', '=', key.taskId) : key.applicationId);
-  if (lock) q = q.forNoKeyUpdate();
-  const row = await q.executeTakeFirst();
+  const appId = applicationIdOf(db, key);
+  let row: ApplicationRow | undefined;
+  let caseRows: CaseRowWithTasks[] | undefined;
+  if (lock) {
+    const hit = await lockAndLoad(db, key);
+    if (hit) {
+      const { seen_version, cases, ...rest } = hit;
+      row = rest;
+      if (seen_version === row.version) caseRows = cases.map(caseRowFromJson);
+    } else {
+      row = await db.selectFrom('application').selectAll().where('application.id', '=', appId).forNoKeyUpdate().executeTakeFirst();
+    }
+  } else {
+    row = await db.selectFrom('application').selectAll().where('application.id', '=', appId).executeTakeFirst();
+  }
   if (!row) return null;
+  caseRows ??= await casesWithTasks(db, row.id);
+  return loaded(db, row, caseRows);
+}
+
+/** The application's id, or a subquery finding it through the task. */
+function applicationIdOf(db: Executor, key: ApplicationKey) {
+  return 'taskId' in key ? db.selectFrom('task').select('task.application_id').where('task.id', '=', key.taskId) : key.applicationId;
+}
+
+async function loaded(db: Executor, row: ApplicationRow, rows: CaseRowWithTasks[]): Promise<LoadedApplication> {
   const caseRows = new Map<string, ApprovalCaseRow>();
   const cases: CaseState[] = [];
-  for (const { tasks, ...c } of await casesWithTasks(db, row.id)) {
+  for (const { tasks, ...c } of rows) {
     caseRows.set(c.id, c);
     cases.push({
       id: c.id,
@@ -119,20 +148,54 @@ export async function loadApplication(db: Executor, key: ApplicationKey, lock: b
   return { row, caseRows, state };
 }
 
+type CaseRowWithTasks = ApprovalCaseRow & { tasks: TaskRowJson[] };
+
+/** The tasks of a case as a JSON array, in creation order (by the task_case index). */
+const TASKS_OF_CASE = sql<TaskRowJson[]>`coalesce((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM task t WHERE t.case_id = c.id), '[]')`;
+
 /**
  * The cases of an application in `seq` order, each with its tasks in creation order, in one
  * statement: the case rows as they are (their timestamps and dates typed by the driver), the
  * tasks of each case aggregated into a JSON array (`json_agg`, by the task_case index), typed
  * TaskRowJson because JSON carries timestamps as text.
  */
-function casesWithTasks(db: Executor, applicationId: number): Promise<Array<ApprovalCaseRow & { tasks: TaskRowJson[] }>> {
+function casesWithTasks(db: Executor, applicationId: number): Promise<CaseRowWithTasks[]> {
+  return db.selectFrom('approval_case as c').selectAll('c').select(TASKS_OF_CASE.as('tasks')).where('c.application_id', '=', applicationId).orderBy('c.seq').execute();
+}
+
+/** An approval_case row with its tasks as json_agg returns it: timestamptz columns as text. */
+type CaseRowJson = Omit<CaseRowWithTasks, CaseTimestamp> & Record<CaseTimestamp, string | null>;
+type CaseTimestamp = 'started_at' | 'concluded_at' | 'yellow_notified_at' | 'red_notified_at' | 'created_at' | 'updated_at';
+const CASE_TIMESTAMPS: CaseTimestamp[] = ['started_at', 'concluded_at', 'yellow_notified_at', 'red_notified_at', 'created_at', 'updated_at'];
+
+function caseRowFromJson(c: CaseRowJson): CaseRowWithTasks {
+  const row = { ...c } as unknown as Record<string, unknown>;
+  for (const k of CASE_TIMESTAMPS) row[k] = c[k] === null ? null : new Date(c[k]);
+  return row as unknown as CaseRowWithTasks;
+}
+
+/**
+ * The application row locked FOR NO KEY UPDATE SKIP LOCKED (undefined when another transaction
+ * holds it, or there is none), with its version as the statement's snapshot sees it and its cases
+ * with their tasks as JSON, in one statement:
+ *
+ *   SELECT a.*, (SELECT version FROM application s WHERE s.id = a.id) AS seen_version,
+ *          coalesce((SELECT json_agg(c ORDER BY c.seq) FROM (SELECT c.*, <tasks> AS tasks
+ *                    FROM approval_case c WHERE c.application_id = a.id) c), '[]') AS cases
+ *   FROM application a WHERE a.id = $1 FOR NO KEY UPDATE SKIP LOCKED
+ */
+function lockAndLoad(db: Executor, key: ApplicationKey) {
   return db
-    .selectFrom('approval_case as c')
-    .selectAll('c')
-    .select(sql<TaskRowJson[]>`coalesce((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM task t WHERE t.case_id = c.id), '[]')`.as('tasks'))
-    .where('c.application_id', '=', applicationId)
-    .orderBy('c.seq')
-    .execute();
+    .selectFrom('application as a')
+    .selectAll('a')
+    .select((eb) => [
+      eb.selectFrom('application as s').select('s.version').whereRef('s.id', '=', 'a.id').$asScalar().as('seen_version'),
+      sql<CaseRowJson[]>`coalesce((SELECT json_agg(c ORDER BY c.seq) FROM (SELECT c.*, ${TASKS_OF_CASE} AS tasks FROM approval_case c WHERE c.application_id = a.id) c), '[]')`.as('cases'),
+    ])
+    .where('a.id', '=', applicationIdOf(db, key))
+    .forNoKeyUpdate()
+    .skipLocked()
+    .executeTakeFirst();
 }
 
 /** What the service adds to a case row the engine does not know about. */
