@@ -94,7 +94,10 @@ export async function machineFacts(dbUrl: string) {
   try {
     const setting = async (name: string) => (await c.query<{ v: string }>(`SELECT current_setting($1) AS v`, [name])).rows[0]!.v;
     const version = await setting('server_version');
+    // inet_server_addr() is null on a Unix-socket connection.
+    const addr = (await c.query<{ a: string | null }>('SELECT host(inet_server_addr()) AS a')).rows[0]!.a;
     return {
+      transport: addr === null ? 'over its Unix socket' : `over TCP to ${addr}`,
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
