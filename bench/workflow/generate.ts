@@ -4,8 +4,9 @@
  * enterprises), one task per case. Every case is one of the catalog's published matters, so
  * cases spread over all 8 departments as the catalog does; ~8% are still being handled with an
  * open task (承办/审核/签发; a quarter of them claimed by a named person, the rest in the
- * department's pool), due from 30 days ago to 30 days ahead; the rest concluded long ago with
+ * department's pool; 3% of them waiting for a supplement, the clock paused), due from 30 days ago to 30 days ahead; the rest concluded long ago with
  * their task done. Open clocks are marked as already warned (the warning job's steady state).
+ * Each application's search row (application_search) is written by the server's own code.
  *
  * Generated with INSERT … SELECT generate_series in one session, foreign-key triggers off
  * (session_replication_role = replica: the rows are built consistent) and a deterministic hash
@@ -13,6 +14,8 @@
  */
 import pg from 'pg';
 import { usccCheckChar } from '@tongban/contracts';
+import { openDatabase } from '../../apps/server/src/db/database.ts';
+import { refreshApplicationSearch } from '../../apps/server/src/modules/workflow/application-search.ts';
 
 export interface GeneratedWorld {
   cases: number;
@@ -26,10 +29,14 @@ export interface GeneratedWorld {
   sizes: Record<string, string>;
   /** The number of an application with a task in 住建's reviewer pool, for the search-by-number variant. */
   sampleNumber: string;
+  /** Its project's name. */
+  sampleProjectName: string;
 }
 
 const ENTERPRISES = 1000;
 export const OPEN_SHARE = 0.08;
+/** Of the open cases, waiting for the applicant's supplement (补正: clock paused, task still open). */
+const PAUSED_SHARE = 0.03;
 
 /** Enterprise names and USCCs with valid check characters. */
 function enterprises(n: number) {
@@ -103,17 +110,18 @@ export async function generateWorld(dbUrl: string, templateId: number, cases: nu
     // Cases: open ones are at a step (0 承办, 1 审核, 2 签发) with a due date from -30 to +30 days.
     await q(
       `INSERT INTO approval_case (id, application_id, seq, matter_id, matter_version_id, matter_code, matter_name, department_id, region_code, procedure_id, status, national_code,
-                                  step_key, round, proposal, started_at, concluded_at, limit_kind, limit_days, legal_limit_days, due_date, warn_date, yellow_notified_at, red_notified_at, version, created_at, updated_at)
+                                  step_key, round, proposal, started_at, concluded_at, limit_kind, limit_days, legal_limit_days, due_date, warn_date, yellow_notified_at, red_notified_at, pauses, version, created_at, updated_at)
        SELECT md5('gc:' || a.id || ':' || i)::uuid, a.id, i + 1, bm.matter_id, bm.version_id, bm.code, bm.name, bm.department_id, a.region_code, $1::int,
-              CASE WHEN o.open THEN 'handling' ELSE 'approved' END, CASE WHEN o.open THEN 8 ELSE 11 END,
+              CASE WHEN o.paused THEN 'supplement' WHEN o.open THEN 'handling' ELSE 'approved' END, CASE WHEN o.paused THEN 6 WHEN o.open THEN 8 ELSE 11 END,
               CASE WHEN o.open THEN (ARRAY['handle','review','sign'])[1 + o.step] END, CASE WHEN o.open THEN 1 + o.step ELSE 3 END, CASE WHEN o.open AND o.step > 0 THEN 'approve' END,
               a.accepted_at, CASE WHEN o.open THEN NULL ELSE a.accepted_at + interval '20 days' END, bm.limit_kind, bm.promised_limit_days, bm.legal_limit_days,
               o.due, o.due - 4,
               CASE WHEN o.open AND o.due - 4 <= current_date THEN now() END, CASE WHEN o.open AND o.due < current_date THEN now() END,
+              CASE WHEN o.paused THEN jsonb_build_array(jsonb_build_object('kind', 'supplement', 'procedure', NULL, 'reason', '补正材料', 'from', to_char((now() - interval '3 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'to', NULL)) ELSE '[]'::jsonb END,
               CASE WHEN o.open THEN 1 + 2 * o.step ELSE 7 END, a.accepted_at, a.accepted_at
        FROM application a
        CROSS JOIN generate_series(0, 3) i
-       CROSS JOIN LATERAL (SELECT pg_temp.case_open(a.id, i) AS open, (pg_temp.r(a.id * 4 + i, 6) * 3)::int % 3 AS step,
+       CROSS JOIN LATERAL (SELECT pg_temp.case_open(a.id, i) AS open, pg_temp.case_open(a.id, i) AND pg_temp.r(a.id * 4 + i, 9) < ${PAUSED_SHARE} AS paused, (pg_temp.r(a.id * 4 + i, 6) * 3)::int % 3 AS step,
                                   CASE WHEN pg_temp.case_open(a.id, i) THEN current_date + (pg_temp.r(a.id * 4 + i, 7) * 61)::int - 30 ELSE (a.accepted_at + interval '14 days')::date END AS due) o
        JOIN bm ON bm.idx = (a.id + i * ${step}) % ${matters}
        WHERE a.id > $2::int`,
@@ -129,8 +137,8 @@ export async function generateWorld(dbUrl: string, templateId: number, cases: nu
               CASE WHEN x.status = 'done' THEN c.concluded_at END, CASE WHEN x.status = 'done' THEN pp.person END, CASE WHEN x.claimed THEN 2 ELSE 1 END
        FROM approval_case c
        CROSS JOIN LATERAL (SELECT coalesce(c.step_key, 'sign') AS step_key, CASE WHEN coalesce(c.step_key, 'sign') = 'sign' THEN 'approver' ELSE 'reviewer' END AS role,
-                                  CASE WHEN c.status = 'handling' THEN 'open' ELSE 'done' END AS status,
-                                  c.status = 'handling' AND pg_temp.r(c.application_id * 4 + c.seq, 8) < 0.25 AS claimed) x
+                                  CASE WHEN c.status IN ('handling', 'supplement') THEN 'open' ELSE 'done' END AS status,
+                                  c.status IN ('handling', 'supplement') AND pg_temp.r(c.application_id * 4 + c.seq, 8) < 0.25 AS claimed) x
        JOIN bu ON bu.department_id = c.department_id AND bu.role = x.role
        CROSS JOIN LATERAL (SELECT bu.ids[1 + (c.application_id + c.seq) % cardinality(bu.ids)] AS person) pp
        WHERE c.application_id > $1::int`,
@@ -139,6 +147,17 @@ export async function generateWorld(dbUrl: string, templateId: number, cases: nu
     await q(`SELECT setval(pg_get_serial_sequence('project', 'id'), $1::int), setval(pg_get_serial_sequence('application', 'id'), $2::int)`, [base.p + apps, base.a + apps]);
     await q('COMMIT');
     await q(`SET session_replication_role = origin`);
+    // Search rows, in batches, by the code the server writes them with.
+    const database = await openDatabase({ databaseUrl: dbUrl, dataDir: null, poolSize: 1 });
+    try {
+      for (let afterId = base.a; ; ) {
+        const r = await refreshApplicationSearch(database.db, { afterId, limit: 5000 });
+        if (r.lastId === null) break;
+        afterId = r.lastId;
+      }
+    } finally {
+      await database.close();
+    }
     // Old rows are all-visible once (auto)vacuum has passed: the steady state of a real database.
     await q(`VACUUM ANALYZE`);
     const counts = (
@@ -146,18 +165,18 @@ export async function generateWorld(dbUrl: string, templateId: number, cases: nu
                       (SELECT count(*) FROM task) AS tasks, (SELECT count(*) FROM task WHERE status = 'open') AS open`)
     ).rows[0]!;
     const sizes: Record<string, string> = {};
-    for (const t of ['task', 'approval_case', 'application', 'project']) {
+    for (const t of ['task', 'approval_case', 'application', 'project', 'application_search']) {
       const r = (await q<{ t: string; i: string }>(`SELECT pg_size_pretty(pg_table_size($1)) AS t, pg_size_pretty(pg_indexes_size($1)) AS i`, [t])).rows[0]!;
       sizes[t] = `${r.t} + ${r.i} indexes`;
     }
     // An application with a task in 住建's reviewer pool: what a reviewer would search for.
-    const sampleNumber = (
-      await q<{ number: string }>(
-        `SELECT a.number FROM task t JOIN application a ON a.id = t.application_id JOIN department d ON d.id = t.department_id
+    const sample = (
+      await q<{ number: string; name: string }>(
+        `SELECT a.number, p.name FROM task t JOIN application a ON a.id = t.application_id JOIN project p ON p.id = a.project_id JOIN department d ON d.id = t.department_id
          WHERE t.status = 'open' AND t.assignee_id IS NULL AND t.role = 'reviewer' AND d.code = 'SZ-ZJJ' AND a.id > $1 ORDER BY a.id LIMIT 1`,
         [base.a],
       )
-    ).rows[0]!.number;
+    ).rows[0]!;
     return {
       cases: Number(counts.cases),
       applications: Number(counts.apps),
@@ -167,7 +186,8 @@ export async function generateWorld(dbUrl: string, templateId: number, cases: nu
       openTasks: Number(counts.open),
       seconds: Math.round((performance.now() - t0) / 1000),
       sizes,
-      sampleNumber,
+      sampleNumber: sample.number,
+      sampleProjectName: sample.name,
     };
   } catch (err) {
     await q('ROLLBACK').catch(() => undefined);

@@ -42,7 +42,7 @@ export interface InboxReport {
 }
 
 /** Who and what: people of several departments with the default inbox, then the variants. */
-export const VARIANTS = (sampleNumber: string): Array<{ label: string; username: string; query: string }> => [
+export const VARIANTS = (sampleNumber: string, sampleProject: string): Array<{ label: string; username: string; query: string }> => [
   { label: '住建 reviewer, default', username: 'reviewer', query: '' },
   { label: '住建 reviewer2, default', username: 'reviewer2', query: '' },
   { label: '住建 approver, default', username: 'approver', query: '' },
@@ -52,11 +52,14 @@ export const VARIANTS = (sampleNumber: string): Array<{ label: string; username:
   { label: '住建 reviewer, view=mine', username: 'reviewer', query: 'view=mine' },
   { label: '住建 reviewer, view=pool', username: 'reviewer', query: 'view=pool' },
   { label: '住建 reviewer, level=red', username: 'reviewer', query: 'level=red' },
+  { label: '住建 reviewer, level=yellow', username: 'reviewer', query: 'level=yellow' },
   { label: '住建 reviewer, q=科技园', username: 'reviewer', query: `q=${encodeURIComponent('科技园')}` },
   { label: '住建 reviewer, q=<application number>', username: 'reviewer', query: `q=${sampleNumber}` },
+  { label: '住建 reviewer, q=<project name>', username: 'reviewer', query: `q=${encodeURIComponent(sampleProject)}` },
   { label: '住建 reviewer, page 20', username: 'reviewer', query: 'page=20' },
   // The web's 已办 (done) list: newest first.
   { label: '住建 approver, done (sort=created desc)', username: 'approver', query: 'status=done&sort=created&order=desc' },
+  { label: '住建 approver, done, q=科技园', username: 'approver', query: `status=done&sort=created&order=desc&q=${encodeURIComponent('科技园')}` },
 ];
 
 /** Variants whose SQL is captured and explained. */
@@ -65,6 +68,7 @@ const EXPLAINED: Array<{ label: string; username: string; query: TaskQuery }> = 
   { label: 'level=red (住建 reviewer)', username: 'reviewer', query: { level: 'red' } },
   { label: 'q=科技园 (住建 reviewer)', username: 'reviewer', query: { q: '科技园' } },
   { label: 'done, newest first (住建 approver)', username: 'approver', query: { status: 'done', sort: 'created', order: 'desc' } },
+  { label: 'done, q=科技园 (住建 approver)', username: 'approver', query: { status: 'done', sort: 'created', order: 'desc', q: '科技园' } },
 ];
 
 const MAX_SECONDS_PER_VARIANT = 20;
@@ -119,7 +123,7 @@ export async function runInbox(http: Http, dbUrl: string, password: string, opts
 
   const sessions = new Map<string, Session>();
   const variants: InboxVariant[] = [];
-  for (const v of VARIANTS(world.sampleNumber)) {
+  for (const v of VARIANTS(world.sampleNumber, world.sampleProjectName)) {
     if (!sessions.has(v.username)) sessions.set(v.username, await http.login(v.username, password));
     const path = `/api/v1/tasks${v.query ? `?${v.query}` : ''}`;
     const r = await measure(http, sessions.get(v.username)!, path, opts.requests);

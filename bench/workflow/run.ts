@@ -12,7 +12,7 @@
  * included: DATABASE_URL='postgres://postgres@localhost:5432/postgres?host=/var/run/postgresql'
  * Knobs: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CLIENTS (8,16,32: closed loop),
  * BENCH_RATES (100,150,200: open loop, completions offered per second), BENCH_CASES (1000000),
- * BENCH_INBOX_REQUESTS (200), BENCH_PARTS (completions,profile,pgbench,inbox), BENCH_LOG_LEVEL (warn),
+ * BENCH_INBOX_REQUESTS (200), BENCH_PARTS (completions,profile,pgbench,inbox), BENCH_LOG_LEVEL (warn), BENCH_KEEP_DB (1: keep),
  * BENCH_TRACE_SLOW (ms: print each completion slower than this with its time in the round).
  */
 import { randomBytes } from 'node:crypto';
@@ -36,6 +36,8 @@ const PARTS = new Set((process.env.BENCH_PARTS || 'completions,profile,pgbench,i
 const PROFILE_CLIENTS = 16;
 const PROFILE_SECONDS = 8;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'warn';
+/** Keep the databases for a look afterwards (drop them by hand: `DROP DATABASE tb_bench_…`). */
+const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
 /** Enough applications that no client runs dry (12 completions each). */
 const APPS_PER_ROUND = Number(process.env.BENCH_APPS_PER_ROUND || 1500);
 
@@ -51,7 +53,8 @@ async function withServer<T>(fn: (server: RunningServer, db: BenchDatabase, pass
     return await fn(server, db, password);
   } finally {
     await server?.stop();
-    await db.drop();
+    if (KEEP_DB) log({ kept: db.url });
+    else await db.drop();
   }
 }
 

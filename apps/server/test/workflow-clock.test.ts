@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, createTestApp, errorCode, type Session, type TestContext } from './helpers.ts';
-import { acceptedApplication, createProject, getApplication, processIdOf, sessions, STAGE3_ANSWERS, submittedApplication, taskFor, TINY_PDF } from './workflow-support.ts';
+import { acceptedApplication, createProject, getApplication, inbox, processIdOf, sessions, STAGE3_ANSWERS, submittedApplication, taskFor, TINY_PDF } from './workflow-support.ts';
 
 /**
  * The clock on the official calendar, travelling in time: due dates across National Day 2026,
@@ -120,6 +120,32 @@ describe('warning job', () => {
     // A supervisor of another region sees nothing of it.
     const red = (await as(t.app, s.reviewer!)('GET', '/api/v1/supervision/clock')).statusCode;
     expect(red).toBe(403);
+  });
+});
+
+describe('inbox due-date filters', () => {
+  it('red is past due with the clock running, never a paused case; yellow is the warning window', async () => {
+    await travel('2026-03-02T09:00:00+08:00');
+    const running = await acceptedApplication(t, s.applicant!, s.clerk!);
+    const paused = await acceptedApplication(t, s.applicant!, s.clerk!);
+    const ours = [running.id, paused.id];
+    const level = async (l: string) => (await inbox(t, s['reviewer.cgj']!, `&level=${l}`)).filter((x) => ours.includes(x.applicationId) && x.matterCode === 'SZ-CGJ-JZLJ').map((x) => x.applicationId).sort();
+    // 建筑垃圾处置核准 (5 working days): due 03-09, yellow from 03-04.
+    await travel('2026-03-05T09:00:00+08:00');
+    expect(await level('yellow')).toEqual([...ours].sort());
+    expect(await level('red')).toEqual([]);
+    const task = await taskFor(t, s['reviewer.cgj']!, paused.id, 'SZ-CGJ-JZLJ');
+    expect((await as(t.app, s['reviewer.cgj']!)('POST', `/api/v1/tasks/${task.id}/claim`, { version: task.version })).statusCode).toBe(200);
+    const caseId = paused.cases.find((c) => c.matterCode === 'SZ-CGJ-JZLJ')!.id;
+    const res = await as(t.app, s['reviewer.cgj']!)('POST', `/api/v1/cases/${caseId}/special/start`, { procedure: 'site_inspection', reason: '现场勘验' });
+    expect(res.statusCode, res.body).toBe(200);
+    // Past 03-09: the running case is overdue. The paused one still carries its old due date
+    // (03-09), but its clock stands still, so it is not red.
+    await travel('2026-03-12T09:00:00+08:00');
+    expect(await level('red')).toEqual([running.id]);
+    expect(await level('yellow')).toEqual([]);
+    const all = await inbox(t, s['reviewer.cgj']!);
+    expect(all.find((x) => x.applicationId === running.id && x.matterCode === 'SZ-CGJ-JZLJ')!.level).toBe('red');
   });
 });
 

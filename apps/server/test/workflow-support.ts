@@ -50,10 +50,10 @@ export async function completeDraft(t: TestContext, s: Session, view: Applicatio
 }
 
 /** A submitted application of stage 3 (施工许可) of SZ-T3 with the given answers. */
-export async function submittedApplication(t: TestContext, applicant: Session, answers: Record<string, unknown> = STAGE3_ANSWERS, stageCode = 3): Promise<ApplicationView> {
-  const project = await createProject(t, applicant);
+export async function submittedApplication(t: TestContext, applicant: Session, answers: Record<string, unknown> = STAGE3_ANSWERS, stageCode = 3, project: Record<string, unknown> = {}): Promise<ApplicationView> {
+  const { id: projectId } = await createProject(t, applicant, project);
   const call = as(t.app, applicant);
-  let res = await call('POST', '/api/v1/applications', { projectId: project.id, processId: await processIdOf(t, 'SZ-T3'), stageCode, answers });
+  let res = await call('POST', '/api/v1/applications', { projectId, processId: await processIdOf(t, 'SZ-T3'), stageCode, answers });
   expect(res.statusCode, res.body).toBe(201);
   const view = await completeDraft(t, applicant, res.json());
   expect(view.problems).toEqual([]);
@@ -62,8 +62,8 @@ export async function submittedApplication(t: TestContext, applicant: Session, a
   return res.json();
 }
 
-export async function acceptedApplication(t: TestContext, applicant: Session, clerk: Session, answers?: Record<string, unknown>): Promise<ApplicationView> {
-  const submitted = await submittedApplication(t, applicant, answers);
+export async function acceptedApplication(t: TestContext, applicant: Session, clerk: Session, answers?: Record<string, unknown>, project?: Record<string, unknown>): Promise<ApplicationView> {
+  const submitted = await submittedApplication(t, applicant, answers, undefined, project);
   const res = await as(t.app, clerk)('POST', `/api/v1/applications/${submitted.id}/accept`, {});
   expect(res.statusCode, res.body).toBe(200);
   return res.json();

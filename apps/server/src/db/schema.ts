@@ -455,6 +455,12 @@ export interface NotificationTable {
   read_at: Timestamp | null;
 }
 
+/** Search tokens of an application (modules/workflow/application-search.ts; decision 0015). */
+export interface ApplicationSearchTable {
+  application_id: number;
+  tokens: ColumnType<string[], string[], string[]>;
+}
+
 export interface WorkflowDB {
   project: ProjectTable;
   procedure_definition: ProcedureDefinitionTable;
@@ -463,6 +469,7 @@ export interface WorkflowDB {
   task: TaskTable;
   workflow_event: WorkflowEventTable;
   application_material: ApplicationMaterialTable;
+  application_search: ApplicationSearchTable;
   calendar_year: CalendarYearTable;
   notification: NotificationTable;
 }

@@ -10,7 +10,7 @@ import type { RequestContext } from '../accounts/actor.ts';
 import { requireRole } from '../accounts/scope.ts';
 import { organizationRepository as orgRepo } from '../organization/organization.repository.ts';
 import { catalogRepository as repo, type MaterialRow, type MatterVersionRow } from './catalog.repository.ts';
-import { indexTokens, queryTokens } from './search.ts';
+import { indexTokens, queryTokens } from '../../lib/search-tokens.ts';
 import { discardDraft, publishVersion, retireVersion, type VersionStore } from './version-lifecycle.ts';
 
 const MATTER = { zh: '事项', en: 'Matter' };

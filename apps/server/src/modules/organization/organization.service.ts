@@ -7,6 +7,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor, RequestContext } from '../accounts/actor.ts';
 import { outOfScope, readableRegions, requireRole } from '../accounts/scope.ts';
 import { organizationRepository as repo } from './organization.repository.ts';
+import { refreshApplicationSearch } from '../workflow/application-search.ts';
 
 export const toRegionDto = (r: RegionRow): RegionDto => ({ code: r.code, name: r.name, parentCode: r.parent_code, level: r.level });
 export const toDepartmentDto = (d: DepartmentRow): DepartmentDto => ({
@@ -227,6 +228,8 @@ export class OrganizationService {
         ...(patch.regionCode !== undefined && { region_code: patch.regionCode }),
         ...(patch.deficiencyEligible !== undefined && { deficiency_eligible: patch.deficiencyEligible }),
       });
+      // Applications are found by their enterprise's name (the inbox and application lists).
+      if (after.name !== before.name) await refreshApplicationSearch(trx, { enterpriseId: id });
       await this.audit.record(trx, ctx, { chainKey: `enterprise:${id}`, action: 'enterprise.update', targetType: 'enterprise', targetId: id, regionCode: after.region_code, summary: { before, after } });
       return toEnterpriseDto(after);
     });

@@ -37,6 +37,7 @@ import { NOT_READ } from '../materials/intake.ts';
 import { precheckDetails, type PrecheckService } from '../materials/precheck.service.ts';
 import type { RegistryProvider } from '../sharing/registry.ts';
 import { loadApplication, procedureById, userNames, type CaseExtras } from './workflow.repository.ts';
+import { matchingApplications, refreshApplicationSearch, searchOf } from './application-search.ts';
 import { APPLICATION, type WorkflowRunner } from './workflow.runner.ts';
 
 type Answers = Record<string, string | number | boolean | null>;
@@ -144,6 +145,7 @@ export class ApplicationsService {
         .executeTakeFirstOrThrow();
       const number = `SB${localDate(this.clock.now()).slice(0, 4)}${String(row.id).padStart(7, '0')}`;
       await trx.updateTable('application').set({ number }).where('id', '=', row.id).execute();
+      await refreshApplicationSearch(trx, { applicationId: row.id });
       await this.audit.record(trx, ctx, {
         chainKey: `application:${row.id}`,
         action: 'application.create',
@@ -178,6 +180,7 @@ export class ApplicationsService {
         throw new AppError(ErrorCode.CONFLICT, { zh: '流程已发布新版本，请新建申报', en: 'A new process version was published; start a new application' });
       }
       await trx.updateTable('application').set({ answers: JSON.stringify(answers), selection: JSON.stringify(selection), version: row.version + 1, updated_at: this.clock.now() }).where('id', '=', id).execute();
+      await refreshApplicationSearch(trx, { applicationId: id });
       await this.audit.record(trx, ctx, { chainKey: `application:${id}`, action: 'application.answers', targetType: 'application', targetId: id, regionCode: row.region_code, summary: { answers, matters: selection.map((s) => s.code) } });
     });
     return this.view(actor, id);
@@ -562,7 +565,10 @@ export class ApplicationsService {
     if (scope) q = q.where(scope);
     if (f.status) q = q.where('a.status', '=', f.status);
     if (f.projectId) q = q.where('a.project_id', '=', f.projectId);
-    if (f.q) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${f.q}%`), eb('a.number', '=', f.q!), eb('p.code', '=', f.q!), eb('e.name', 'like', `%${f.q}%`)]));
+    if (f.q) {
+      const search = await searchOf(this.db, f.q);
+      q = q.where(search ? (eb) => eb('a.id', 'in', matchingApplications(this.db, search)) : sql<boolean>`false`);
+    }
     const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const rows = await q
       .select(['a.id', 'a.number', 'a.project_id', 'p.code as project_code', 'p.name as project_name', 'a.enterprise_id', 'e.name as enterprise_name', 'a.region_code', 'a.stage_code', 'pv.name as process_name', 'a.status', 'a.national_code', 'a.submitted_at', 'a.accepted_at', 'a.concluded_at', 'a.stage_due_date', 'a.created_at'])

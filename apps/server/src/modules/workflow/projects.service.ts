@@ -9,6 +9,7 @@ import type { Actor, RequestContext } from '../accounts/actor.ts';
 import { assertStrongPassword, hashPassword } from '../accounts/passwords.ts';
 import { outOfScope, readableRegions, requireRole } from '../accounts/scope.ts';
 import { organizationRepository as orgRepo } from '../organization/organization.repository.ts';
+import { refreshApplicationSearch } from './application-search.ts';
 
 const PROJECT = { zh: '项目', en: 'Project' };
 
@@ -142,6 +143,7 @@ export class ProjectsService {
         .set({ name: fields.name, project_type: fields.projectType, investment: fields.investment, land_area: fields.landArea, floor_area: fields.floorArea, location: fields.location, version: p.version + 1, updated_at: this.clock.now() })
         .where('id', '=', id)
         .execute();
+      if (fields.name !== p.name) await refreshApplicationSearch(trx, { projectId: id });
       await this.audit.record(trx, ctx, { chainKey: `project:${id}`, action: 'project.update', targetType: 'project', targetId: id, regionCode: p.region_code, summary: { ...fields } });
     });
     return this.get(actor, id);

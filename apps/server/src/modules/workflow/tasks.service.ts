@@ -12,6 +12,7 @@ import type { ApplicationsService } from './applications.service.ts';
 import { assertCanReadApplication } from './access.ts';
 import type { CalendarService } from './calendar.service.ts';
 import { loadApplication, userNames } from './workflow.repository.ts';
+import { matchingApplications, searchOf } from './application-search.ts';
 import { TASK, type RunResult, type WorkflowRunner } from './workflow.runner.ts';
 
 const CASE = { zh: '办件', en: 'Case' };
@@ -59,7 +60,7 @@ export class TasksService {
     // Filters on the case, application, project and enterprise are semi-joins: the task rows are
     // counted and paged on their own, and only the page's rows are joined for display. (Joining
     // every task of a large pool before sorting and counting cost hundreds of ms at 1M cases.)
-    if (f.matterCode || f.level) {
+    if (f.matterCode || f.level === 'yellow' || f.level === 'green') {
       q = q.where((eb) =>
         eb.exists(
           eb
@@ -67,28 +68,25 @@ export class TasksService {
             .select('c.id')
             .whereRef('c.id', '=', 't.case_id')
             .$if(Boolean(f.matterCode), (s) => s.where('c.matter_code', '=', f.matterCode!))
-            .$if(f.level === 'red', (s) => s.where('c.status', '=', 'handling'))
             .$if(f.level === 'yellow', (s) => s.where('c.warn_date', '<=', today))
             .$if(f.level === 'green', (s) => s.where('c.warn_date', '>', today)),
         ),
       );
     }
-    if (f.level === 'red') q = q.where('t.due_date', '<', today);
+    // Overdue: past its due date, and the case's clock is running. An open task's case is always
+    // handling, in 补正 or in a special procedure (the engine's invariant), so "not paused" is
+    // "handling"; the few paused cases are excluded in one pass (index approval_case_paused)
+    // instead of reading the case of every candidate task.
+    if (f.level === 'red') {
+      q = q
+        .where('t.due_date', '<', today)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('approval_case as c').select('c.id').whereRef('c.id', '=', 't.case_id').where('c.status', 'in', ['supplement', 'special']))));
+    }
     if (f.level === 'yellow') q = q.where('t.due_date', '>=', today);
+    // A search: the ids of the matching applications, found once and hashed (decision 0015).
     if (f.q) {
-      const like = `%${f.q}%`;
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('approval_case as c')
-            .innerJoin('application as a', 'a.id', 'c.application_id')
-            .innerJoin('project as p', 'p.id', 'a.project_id')
-            .innerJoin('enterprise as e', 'e.id', 'a.enterprise_id')
-            .select('c.id')
-            .whereRef('c.id', '=', 't.case_id')
-            .where((x) => x.or([x('p.name', 'like', like), x('a.number', '=', f.q!), x('c.matter_name', 'like', like), x('e.name', 'like', like)])),
-        ),
-      );
+      const search = await searchOf(this.db, f.q);
+      q = q.where(search ? (eb) => eb('t.application_id', 'in', matchingApplications(this.db, search)) : sql<boolean>`false`);
     }
     const order = f.order ?? 'asc';
     const byDue = (f.sort ?? 'due') === 'due';

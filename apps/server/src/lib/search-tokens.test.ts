@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexTokens, queryTokens } from './search.ts';
+import { indexTokens, queryTokens } from './search-tokens.ts';
 
 const matches = (doc: string, q: string) => {
   const idx = new Set(indexTokens(doc));
