@@ -129,10 +129,10 @@ export async function generateWorld(dbUrl: string, templateId: number, cases: nu
     );
     // One task per case: the open step's task (a quarter claimed by a named person), or the done 签发.
     await q(
-      `INSERT INTO task (id, application_id, case_id, step_key, round, role, department_id, status, assignee_id, claimed, origin, decision, opinion, due_date, created_at, completed_at, completed_by, version)
+      `INSERT INTO task (id, application_id, case_id, step_key, round, role, department_id, status, assignee_id, claimed, origin, decision, opinion, due_date, warn_date, created_at, completed_at, completed_by, version)
        SELECT md5('gt:' || c.id)::uuid, c.application_id, c.id, x.step_key, c.round, x.role, c.department_id, x.status,
               CASE WHEN x.status = 'done' OR x.claimed THEN pp.person END, x.status = 'done' OR x.claimed, 'step',
-              CASE WHEN x.status = 'done' THEN 'approve' END, CASE WHEN x.status = 'done' THEN '同意' END, c.due_date,
+              CASE WHEN x.status = 'done' THEN 'approve' END, CASE WHEN x.status = 'done' THEN '同意' END, c.due_date, c.warn_date,
               CASE WHEN x.status = 'done' THEN c.concluded_at - interval '1 day' ELSE c.started_at + interval '1 day' END,
               CASE WHEN x.status = 'done' THEN c.concluded_at END, CASE WHEN x.status = 'done' THEN pp.person END, CASE WHEN x.claimed THEN 2 ELSE 1 END
        FROM approval_case c

@@ -131,7 +131,10 @@ describe('inbox due-date filters', () => {
     const ours = [running.id, paused.id];
     const level = async (l: string) => (await inbox(t, s['reviewer.cgj']!, `&level=${l}`)).filter((x) => ours.includes(x.applicationId) && x.matterCode === 'SZ-CGJ-JZLJ').map((x) => x.applicationId).sort();
     // 建筑垃圾处置核准 (5 working days): due 03-09, yellow from 03-04.
+    expect(await level('green')).toEqual([...ours].sort());
+    expect(await level('yellow')).toEqual([]);
     await travel('2026-03-05T09:00:00+08:00');
+    expect(await level('green')).toEqual([]);
     expect(await level('yellow')).toEqual([...ours].sort());
     expect(await level('red')).toEqual([]);
     const task = await taskFor(t, s['reviewer.cgj']!, paused.id, 'SZ-CGJ-JZLJ');
@@ -146,6 +149,19 @@ describe('inbox due-date filters', () => {
     expect(await level('yellow')).toEqual([]);
     const all = await inbox(t, s['reviewer.cgj']!);
     expect(all.find((x) => x.applicationId === running.id && x.matterCode === 'SZ-CGJ-JZLJ')!.level).toBe('red');
+    // The clock resumes: the due date moves by the paused working days, and the task's dates with
+    // it — the case is in its warning window now, not overdue.
+    const ended = await as(t.app, s['approver.cgj']!)('POST', `/api/v1/cases/${caseId}/special/end`, { result: '勘验完成' });
+    expect(ended.statusCode, ended.body).toBe(200);
+    const clock = clockOf(await getApplication(t, s.applicant!, paused.id), 'SZ-CGJ-JZLJ');
+    expect(clock.dueDate > '2026-03-12').toBe(true);
+    const row = (await inbox(t, s['reviewer.cgj']!)).find((x) => x.applicationId === paused.id && x.matterCode === 'SZ-CGJ-JZLJ')!;
+    expect({ dueDate: row.dueDate, level: row.level }).toEqual({ dueDate: clock.dueDate, level: clock.level });
+    expect(await level(clock.level)).toContain(paused.id);
+    const dates = await t.database.db.selectFrom('task as t').innerJoin('approval_case as c', 'c.id', 't.case_id').select(['t.due_date', 't.warn_date', 'c.due_date as case_due', 'c.warn_date as case_warn']).where('t.case_id', '=', caseId).where('t.status', '=', 'open').execute();
+    expect(dates.length).toBeGreaterThan(0);
+    for (const d of dates) expect([d.due_date, d.warn_date]).toEqual([d.case_due, d.case_warn]);
+    expect(await level('red')).toEqual([running.id]);
   });
 });
 

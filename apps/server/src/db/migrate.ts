@@ -5,7 +5,7 @@ import * as m0002 from './migrations/0002_catalog.ts';
 import * as m0003 from './migrations/0003_applications.ts';
 import * as m0004 from './migrations/0004_inbox_indexes.ts';
 import * as m0005 from './migrations/0005_materials_certificates.ts';
-import * as m0006 from './migrations/0006_application_search_paused_cases.ts';
+import * as m0006 from './migrations/0006_inbox_search_and_levels.ts';
 
 /**
  * The migrations, listed explicitly (not read from the folder) so they run the same from tsx,
@@ -17,7 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003_applications': m0003,
   '0004_inbox_indexes': m0004,
   '0005_materials_certificates': m0005,
-  '0006_application_search_paused_cases': m0006,
+  '0006_inbox_search_and_levels': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -399,6 +399,8 @@ export interface TaskTable {
   decision: 'approve' | 'refuse' | null;
   opinion: string | null;
   due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The case's warning date while the task is open (the inbox's yellow and green filters). */
+  warn_date: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   completed_at: Timestamp | null;
   completed_by: number | null;

@@ -60,29 +60,21 @@ export class TasksService {
     // Filters on the case, application, project and enterprise are semi-joins: the task rows are
     // counted and paged on their own, and only the page's rows are joined for display. (Joining
     // every task of a large pool before sorting and counting cost hundreds of ms at 1M cases.)
-    if (f.matterCode || f.level === 'yellow' || f.level === 'green') {
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('approval_case as c')
-            .select('c.id')
-            .whereRef('c.id', '=', 't.case_id')
-            .$if(Boolean(f.matterCode), (s) => s.where('c.matter_code', '=', f.matterCode!))
-            .$if(f.level === 'yellow', (s) => s.where('c.warn_date', '<=', today))
-            .$if(f.level === 'green', (s) => s.where('c.warn_date', '>', today)),
-        ),
-      );
+    if (f.matterCode) {
+      q = q.where((eb) => eb.exists(eb.selectFrom('approval_case as c').select('c.id').whereRef('c.id', '=', 't.case_id').where('c.matter_code', '=', f.matterCode!)));
     }
-    // Overdue: past its due date, and the case's clock is running. An open task's case is always
-    // handling, in 补正 or in a special procedure (the engine's invariant), so "not paused" is
-    // "handling"; the few paused cases are excluded in one pass (index approval_case_paused)
-    // instead of reading the case of every candidate task.
+    // Colours from the dates an open task carries from its case's clock (workflow.repository
+    // taskClock), without reading the case. Overdue: past its due date with the case's clock
+    // running. An open task's case is always handling, in 补正 or in a special procedure (the
+    // engine's invariant), so "not paused" is "handling"; the few paused cases are excluded in
+    // one pass (index approval_case_paused).
     if (f.level === 'red') {
       q = q
         .where('t.due_date', '<', today)
         .where((eb) => eb.not(eb.exists(eb.selectFrom('approval_case as c').select('c.id').whereRef('c.id', '=', 't.case_id').where('c.status', 'in', ['supplement', 'special']))));
     }
-    if (f.level === 'yellow') q = q.where('t.due_date', '>=', today);
+    if (f.level === 'yellow') q = q.where('t.warn_date', '<=', today).where('t.due_date', '>=', today);
+    if (f.level === 'green') q = q.where('t.warn_date', '>', today);
     // A search: the ids of the matching applications, found once and hashed (decision 0015).
     if (f.q) {
       const search = await searchOf(this.db, f.q);
@@ -108,7 +100,7 @@ export class TasksService {
         .innerJoin('project as p', 'p.id', 'a.project_id')
         .innerJoin('enterprise as e', 'e.id', 'a.enterprise_id')
         .selectAll('t')
-        .select(['a.number', 'p.name as project_name', 'e.name as enterprise_name', 'c.matter_code', 'c.matter_name', 'c.status as case_status', 'c.warn_date', 'c.procedure_id', 'c.limit_kind'])
+        .select(['a.number', 'p.name as project_name', 'e.name as enterprise_name', 'c.matter_code', 'c.matter_name', 'c.status as case_status', 'c.procedure_id', 'c.limit_kind'])
         .$if(byDue, (qb) => qb.orderBy('t.due_date', (ob) => (order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast())))
         .orderBy('t.created_at', order)
         .orderBy('t.id')

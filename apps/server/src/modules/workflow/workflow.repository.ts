@@ -216,6 +216,10 @@ export interface CaseClockColumns {
   provisional: boolean;
 }
 
+/** The dates an open task carries from its case's clock (the inbox sorts and colours by them). */
+export const taskClock = (c: Pick<CaseClockColumns, 'due_date' | 'warn_date'>) => ({ due_date: c.due_date, warn_date: c.warn_date });
+const NO_CLOCK = { due_date: null, warn_date: null };
+
 const taskValues = (t: TaskState) => ({
   step_key: t.stepKey,
   round: t.round,
@@ -335,12 +339,13 @@ export async function saveChanges(
         1,
       );
     }
-    // A clock that moved (pause, resume) moves the due date its open tasks sort by. Open tasks
-    // always carry their case's stored due date, so an unchanged one needs no write. (Rare; sent
-    // on its own and first, because the batch below may update the same task rows and one
-    // statement must not write a row twice.)
+    // A clock that moved (pause, resume) moves the due and warning dates its open tasks sort and
+    // filter by. Open tasks always carry their case's stored dates, and the warning date follows
+    // the due date, so an unchanged due date needs no write. (Rare; sent on its own and first,
+    // because the batch below may update the same task rows and one statement must not write a
+    // row twice.)
     if (prev.version !== c.version && (cols.dueDateBefore === undefined || cols.dueDateBefore !== cols.clock.due_date)) {
-      await trx.updateTable('task').set({ due_date: cols.clock.due_date }).where('case_id', '=', c.id).where('status', '=', 'open').execute();
+      await trx.updateTable('task').set(taskClock(cols.clock)).where('case_id', '=', c.id).where('status', '=', 'open').execute();
     }
     const oldTasks = new Map(prev.tasks.map((t) => [t.id, t]));
     for (const t of c.tasks) {
@@ -350,7 +355,7 @@ export async function saveChanges(
         batch.add(
           trx
             .updateTable('task')
-            .set({ ...taskValues(t), due_date: cols.clock.due_date })
+            .set({ ...taskValues(t), ...taskClock(cols.clock) })
             .where('id', '=', t.id)
             .where('version', '=', pt.version),
           1,
@@ -358,9 +363,9 @@ export async function saveChanges(
       }
     }
   }
-  // A new task carries its case's due date (read from the clocks only when there are new tasks).
-  const dueOf = new Map(newTasks.length ? after.cases.map((c) => [c.id, caseColumns(c).clock.due_date]) : []);
-  if (newTasks.length) batch.add(trx.insertInto('task').values(newTasks.map((t) => ({ id: t.id, application_id: id, case_id: t.caseId, ...taskValues(t), due_date: dueOf.get(t.caseId) ?? null }))));
+  // A new task carries its case's due and warning dates (read from the clocks only when there are new tasks).
+  const clockOf = new Map(newTasks.length ? after.cases.map((c) => [c.id, taskClock(caseColumns(c).clock)]) : []);
+  if (newTasks.length) batch.add(trx.insertInto('task').values(newTasks.map((t) => ({ id: t.id, application_id: id, case_id: t.caseId, ...taskValues(t), ...(clockOf.get(t.caseId) ?? NO_CLOCK) }))));
   if (events.length) {
     batch.add(
       trx.insertInto('workflow_event').values(

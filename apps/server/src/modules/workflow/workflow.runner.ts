@@ -24,7 +24,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { RequestContext } from '../accounts/actor.ts';
 import { assertCanReadApplication } from './access.ts';
 import type { CalendarService } from './calendar.service.ts';
-import { loadApplication, saveChanges, type CaseClockColumns, type CaseExtras, type LoadedApplication } from './workflow.repository.ts';
+import { loadApplication, saveChanges, taskClock, type CaseClockColumns, type CaseExtras, type LoadedApplication } from './workflow.repository.ts';
 import { notifyForEvents } from './notifications.ts';
 
 export const APPLICATION = { zh: '申报', en: 'Application' };
@@ -126,7 +126,7 @@ export class WorkflowRunner {
     for (const r of rows) {
       const cols = clockColumns(calendar, { startedAt: r.started_at?.toISOString() ?? null, pauses: r.pauses as Pause[], concludedAt: null }, { kind: r.limit_kind, days: r.limit_days }, this.calendars.warnDays, now);
       await trx.updateTable('approval_case').set(cols).where('id', '=', r.id).execute();
-      await trx.updateTable('task').set({ due_date: cols.due_date }).where('case_id', '=', r.id).where('status', '=', 'open').execute();
+      await trx.updateTable('task').set(taskClock(cols)).where('case_id', '=', r.id).where('status', '=', 'open').execute();
     }
     return rows.length;
   }
