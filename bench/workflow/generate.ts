@@ -15,7 +15,7 @@
 import pg from 'pg';
 import { usccCheckChar } from '@tongban/contracts';
 import { openDatabase } from '../../apps/server/src/db/database.ts';
-import { refreshApplicationSearch } from '../../apps/server/src/modules/workflow/application-search.ts';
+import { refreshAllApplicationSearch } from '../../apps/server/src/modules/workflow/application-search.ts';
 
 export interface GeneratedWorld {
   cases: number;
@@ -150,11 +150,7 @@ export async function generateWorld(dbUrl: string, templateId: number, cases: nu
     // Search rows, in batches, by the code the server writes them with.
     const database = await openDatabase({ databaseUrl: dbUrl, dataDir: null, poolSize: 1 });
     try {
-      for (let afterId = base.a; ; ) {
-        const r = await refreshApplicationSearch(database.db, { afterId, limit: 5000 });
-        if (r.lastId === null) break;
-        afterId = r.lastId;
-      }
+      await refreshAllApplicationSearch(database.db, { afterId: base.a, batch: 5000 });
     } finally {
       await database.close();
     }

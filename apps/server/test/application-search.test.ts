@@ -85,7 +85,7 @@ describe('search over applications', () => {
     expect(before.length).toBeGreaterThanOrEqual(2);
     await db.deleteFrom('application_search').execute();
     expect(await inboxApps('檀香')).toEqual([]);
-    expect(await refreshAllApplicationSearch(db, 1)).toBe(before.length);
+    expect(await refreshAllApplicationSearch(db, { batch: 1 })).toBe(before.length);
     const after = await db.selectFrom('application_search').selectAll().orderBy('application_id').execute();
     expect(after.map((r) => ({ ...r, tokens: [...r.tokens].sort() }))).toEqual(before.map((r) => ({ ...r, tokens: [...r.tokens].sort() })));
     expect(await inboxApps('檀香')).toEqual([garden.id]);

@@ -54,9 +54,13 @@ export async function refreshApplicationSearch(db: Executor, scope: SearchScope)
   return { rows: rows.length, lastId: rows[rows.length - 1]!.id };
 }
 
-/** Writes the search rows of every application, in batches (a migration's backfill). */
-export async function refreshAllApplicationSearch(db: Executor, batch = 2000): Promise<number> {
-  let afterId = 0;
+/**
+ * Writes the search rows of every application with an id above `afterId`, in batches (a
+ * migration's backfill; a bulk load's).
+ */
+export async function refreshAllApplicationSearch(db: Executor, opts: { afterId?: number; batch?: number } = {}): Promise<number> {
+  const batch = opts.batch ?? 2000;
+  let afterId = opts.afterId ?? 0;
   let total = 0;
   for (;;) {
     const r = await refreshApplicationSearch(db, { afterId, limit: batch });
